@@ -1,0 +1,2 @@
+export { kernelPlugin as default, kernelPlugin } from './plugin';
+export { ActionInvoker } from './ActionInvoker';

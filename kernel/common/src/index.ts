@@ -1,0 +1,4 @@
+export * from './api';
+export * from './refs';
+export * from './events';
+export * from './permissions';

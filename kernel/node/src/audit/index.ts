@@ -1,0 +1,2 @@
+export * from './ActivityLog';
+export * from './serviceRefs';

@@ -1,0 +1,2 @@
+export * from './kernelDatabase';
+export { migrateKernelDatabase } from './migrations';

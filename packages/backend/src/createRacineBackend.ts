@@ -1,0 +1,34 @@
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendFeatureLoader,
+  type BackendFeature,
+} from '@backstage/backend-plugin-api';
+import { appServerPlugin } from './appServer';
+import { GROUPS } from './groups';
+
+/** Loads every group that `racine.groups.<id>.enabled` leaves on (default: on). */
+export const racineGroupsLoader = createBackendFeatureLoader({
+  deps: { config: coreServices.rootConfig },
+  *loader({ config }) {
+    for (const group of GROUPS) {
+      if (config.getOptionalBoolean(`racine.groups.${group.id}.enabled`) ?? true) {
+        yield* group.load();
+      }
+    }
+  },
+});
+
+/** The Racine backend: Backstage core, the kernel, auth, permissions and the enabled groups. */
+export function createRacineBackend(options: { overrides?: BackendFeature[] } = {}) {
+  const backend = createBackend();
+  for (const feature of options.overrides ?? []) backend.add(feature);
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(import('@racine/plugin-rbac-backend'));
+  backend.add(import('@racine/kernel-backend'));
+  backend.add(appServerPlugin);
+  backend.add(racineGroupsLoader);
+  return backend;
+}

@@ -1,0 +1,3 @@
+import { createRacineBackend } from './createRacineBackend';
+
+createRacineBackend().start();
