@@ -89,6 +89,7 @@ export async function createTestDatabase(
       // Backstage creates one database per plugin; keep them all inside this one via schemas.
       pluginDivisionMode: 'schema',
       ensureExists: false,
+      ensureSchemaExists: true,
     },
     async destroy() {
       await knex.destroy();

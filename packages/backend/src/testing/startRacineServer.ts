@@ -62,7 +62,6 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
         baseUrl,
         listen: { port, host: '127.0.0.1' },
         database: database.backendDatabaseConfig,
-        auth: { keys: [{ secret: 'racine-test-secret' }] },
       },
       auth: {
         environment: 'development',
