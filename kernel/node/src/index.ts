@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './validation';
 export * from './taskQueue';
 export * from './taskQueueService';
+export * from './secrets';

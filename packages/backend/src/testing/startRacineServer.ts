@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
@@ -11,6 +14,8 @@ import { createRacineBackend } from '../createRacineBackend';
  */
 export interface RacineTestServer {
   baseUrl: string;
+  /** RACINE_DATA_DIR of this server (secrets key, demo files). */
+  dataDir: string;
   database: TestDatabase;
   /** A Backstage token for the configured guest identity. */
   token: string;
@@ -52,6 +57,7 @@ function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>
 export async function startRacineServer(options: RacineTestServerOptions = {}): Promise<RacineTestServer> {
   process.env.LOG_LEVEL ??= 'warn';
   const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'racine-data-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const guestUser = options.guestUser ?? 'user:development/guest';
@@ -69,6 +75,7 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
       },
       permission: { enabled: true },
       racine: {
+        dataDir,
         app: { distDir: '/nonexistent' },
         taskQueue: { worker: true },
         rbac: { grants: [{ subject: 'user:development/guest', role: 'platform-admin', workspace: '*' }] },
@@ -96,6 +103,7 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
 
   return {
     baseUrl,
+    dataDir,
     database,
     token,
     request(path, init = {}) {
@@ -113,6 +121,7 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
     async stop() {
       await backend.stop();
       await database.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
