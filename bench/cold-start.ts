@@ -23,10 +23,15 @@ const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
 async function firstNavigation(): Promise<number> {
   for (;;) {
     try {
-      const auth = await fetch(`${base}/api/auth/guest/refresh`, { method: 'POST', headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      const auth = await fetch(`${base}/api/auth/guest/refresh`, {
+        method: 'POST',
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      });
       if (auth.ok) {
         const token = (await auth.json()).backstageIdentity.token;
-        const nav = await fetch(`${base}/api/kernel/navigation`, { headers: { Authorization: `Bearer ${token}` } });
+        const nav = await fetch(`${base}/api/kernel/navigation`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
         if (nav.status === 200) return performance.now() - started;
       }
     } catch {
@@ -39,7 +44,9 @@ async function firstNavigation(): Promise<number> {
 
 try {
   const ms = await firstNavigation();
-  console.log(`cold start (fresh ${path.basename(dataDir)}, SQLite): first 200 on /api/kernel/navigation after ${(ms / 1000).toFixed(2)} s`);
+  console.log(
+    `cold start (fresh ${path.basename(dataDir)}, SQLite): first 200 on /api/kernel/navigation after ${(ms / 1000).toFixed(2)} s`,
+  );
 } finally {
   child.kill('SIGTERM');
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -12,10 +12,15 @@ async function run(kind: 'sqlite' | 'postgres') {
   const server = await startRacineServer();
   try {
     const invoke = () =>
-      server.request('/api/kernel/actions/platform.listWorkspaces', { method: 'POST', json: { query: 'def' } }).then(async r => {
-        if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
-        await r.arrayBuffer();
-      });
+      server
+        .request('/api/kernel/actions/platform.listWorkspaces', {
+          method: 'POST',
+          json: { query: 'def' },
+        })
+        .then(async r => {
+          if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
+          await r.arrayBuffer();
+        });
     for (let i = 0; i < 50; i++) await invoke(); // warm-up
     const latencies: number[] = [];
     let next = 0;
@@ -32,7 +37,8 @@ async function run(kind: 'sqlite' | 'postgres') {
     );
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
+    const p = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
     const verify = await (await server.request('/api/kernel/activity/verify')).json();
     console.log(
       `${kind.padEnd(8)} ${total} invocations, concurrency ${concurrency}: ${(total / seconds).toFixed(0)} actions/s, ` +

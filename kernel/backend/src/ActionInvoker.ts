@@ -108,19 +108,40 @@ export class ActionInvoker {
     if (!entry) throw new NotFoundError(`No action '${request.actionId}'`);
     const action = entry.item;
     const { credentials, workspace } = request;
-    const audit = (outcome: 'success' | 'failure' | 'denied', summary: string, resource?: string, details?: Record<string, unknown>) =>
-      this.deps.audit.record({ credentials, workspace, verb: action.id, outcome, summary, resource, details });
+    const audit = (
+      outcome: 'success' | 'failure' | 'denied',
+      summary: string,
+      resource?: string,
+      details?: Record<string, unknown>,
+    ) =>
+      this.deps.audit.record({
+        credentials,
+        workspace,
+        verb: action.id,
+        outcome,
+        summary,
+        resource,
+        details,
+      });
 
-    if (action.permission && !(await isGranted(this.deps.permissions, credentials, action.permission))) {
+    if (
+      action.permission &&
+      !(await isGranted(this.deps.permissions, credentials, action.permission))
+    ) {
       await audit('denied', `${action.title}: denied (missing ${action.permission.name})`);
-      throw new NotAllowedError(`Missing permission ${action.permission.name} for action ${action.id}`);
+      throw new NotAllowedError(
+        `Missing permission ${action.permission.name} for action ${action.id}`,
+      );
     }
 
     let input: unknown;
     try {
       input = parseInput(action.input, request.input ?? {}, `input for ${action.id}`);
     } catch (error) {
-      await audit('failure', `${action.title}: ${isError(error) ? error.message : 'invalid input'}`);
+      await audit(
+        'failure',
+        `${action.title}: ${isError(error) ? error.message : 'invalid input'}`,
+      );
       throw error;
     }
 
@@ -136,13 +157,20 @@ export class ActionInvoker {
       });
       const checked = action.output ? action.output.parse(output) : output;
       const outputRef =
-        checked && typeof checked === 'object' && 'ref' in checked && typeof checked.ref === 'string'
+        checked &&
+        typeof checked === 'object' &&
+        'ref' in checked &&
+        typeof checked.ref === 'string'
           ? checked.ref
           : undefined;
       await audit('success', summary, resource ?? outputRef);
       return checked ?? null;
     } catch (error) {
-      await audit('failure', `${summary}: ${isError(error) ? error.message : String(error)}`, resource);
+      await audit(
+        'failure',
+        `${summary}: ${isError(error) ? error.message : String(error)}`,
+        resource,
+      );
       throw error;
     }
   }

@@ -1,6 +1,10 @@
 import type { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import type { SearchHit } from '@racine/kernel-common';
-import { grantedPermissionNames, type SearchProvider, type SearchRequest } from '@racine/kernel-node';
+import {
+  grantedPermissionNames,
+  type SearchProvider,
+  type SearchRequest,
+} from '@racine/kernel-node';
 
 const PROVIDER_TIMEOUT_MS = 3000;
 

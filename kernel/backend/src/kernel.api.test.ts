@@ -45,9 +45,17 @@ describe(`kernel API as platform-admin (${db})`, () => {
     expect(res.status).toBe(200);
     const { items } = await res.json();
     const ids = items.map((i: { id: string }) => i.id);
-    expect(ids).toEqual(expect.arrayContaining(['platform.system', 'platform.workspaces', 'kernel.activity']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['platform.system', 'platform.workspaces', 'kernel.activity']),
+    );
     const system = items.find((i: { id: string }) => i.id === 'platform.system');
-    expect(system).toMatchObject({ title: 'System', path: '/system', group: 'Platform', icon: 'Settings', pluginId: 'platform' });
+    expect(system).toMatchObject({
+      title: 'System',
+      path: '/system',
+      group: 'Platform',
+      icon: 'Settings',
+      pluginId: 'platform',
+    });
     const orders = items.map((i: { order: number }) => i.order);
     expect(orders).toEqual([...orders].sort((a, b) => a - b));
   });
@@ -55,8 +63,15 @@ describe(`kernel API as platform-admin (${db})`, () => {
   it('describes actions with JSON Schema generated from zod', async () => {
     const { actions } = await (await server.request('/api/kernel/actions')).json();
     const create = actions.find((a: { id: string }) => a.id === 'platform.createWorkspace');
-    expect(create).toMatchObject({ title: 'Create workspace', permission: 'workspace.create', pluginId: 'platform' });
-    expect(create.inputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['name', 'title']) });
+    expect(create).toMatchObject({
+      title: 'Create workspace',
+      permission: 'workspace.create',
+      pluginId: 'platform',
+    });
+    expect(create.inputSchema).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['name', 'title']),
+    });
     expect(create.inputSchema.properties.name).toMatchObject({ type: 'string' });
     expect(actions.map((a: { id: string }) => a.id)).toEqual(
       expect.arrayContaining(['platform.listWorkspaces', 'platform.wait']),
@@ -66,12 +81,24 @@ describe(`kernel API as platform-admin (${db})`, () => {
   it('lists workflow steps and permissions with default grants', async () => {
     const { steps } = await (await server.request('/api/kernel/workflow-steps')).json();
     expect(steps).toEqual([
-      expect.objectContaining({ id: 'platform.wait', actionId: 'platform.wait', idempotent: true, outputs: ['waitedSeconds'] }),
+      expect.objectContaining({
+        id: 'platform.wait',
+        actionId: 'platform.wait',
+        idempotent: true,
+        outputs: ['waitedSeconds'],
+      }),
     ]);
     expect(steps[0].inputSchema.properties.seconds.type).toBe('number');
-    const { permissions, defaultGrants } = await (await server.request('/api/kernel/permissions')).json();
+    const { permissions, defaultGrants } = await (
+      await server.request('/api/kernel/permissions')
+    ).json();
     expect(permissions.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['workspace.view', 'workspace.create', 'workspace.edit', 'activity.view']),
+      expect.arrayContaining([
+        'workspace.view',
+        'workspace.create',
+        'workspace.edit',
+        'activity.view',
+      ]),
     );
     expect(defaultGrants.auditor).toContain('activity.view');
   });
@@ -89,7 +116,10 @@ describe(`kernel API as platform-admin (${db})`, () => {
   });
 
   it('answers 404 for an unknown action and 400 for an unknown workspace', async () => {
-    expect((await server.request('/api/kernel/actions/platform.nope', { method: 'POST', json: {} })).status).toBe(404);
+    expect(
+      (await server.request('/api/kernel/actions/platform.nope', { method: 'POST', json: {} }))
+        .status,
+    ).toBe(404);
     const res = await server.request('/api/kernel/actions/platform.listWorkspaces', {
       method: 'POST',
       json: {},
@@ -105,7 +135,11 @@ describe(`kernel API as platform-admin (${db})`, () => {
     });
     expect(res.status).toBe(200);
     const { output } = await res.json();
-    expect(output).toMatchObject({ name: 'finance-emea', title: 'Finance EMEA', createdBy: 'user:development/guest' });
+    expect(output).toMatchObject({
+      name: 'finance-emea',
+      title: 'Finance EMEA',
+      createdBy: 'user:development/guest',
+    });
 
     const again = await server.request('/api/kernel/actions/platform.createWorkspace', {
       method: 'POST',
@@ -113,7 +147,9 @@ describe(`kernel API as platform-admin (${db})`, () => {
     });
     expect(again.status).toBe(409);
 
-    const activity = await (await server.request('/api/kernel/activity?verb=platform.createWorkspace')).json();
+    const activity = await (
+      await server.request('/api/kernel/activity?verb=platform.createWorkspace')
+    ).json();
     const outcomes = activity.items.map((a: Activity) => a.outcome);
     expect(outcomes).toEqual(['failure', 'success', 'failure']);
     expect(activity.items[1]).toMatchObject({
@@ -123,18 +159,32 @@ describe(`kernel API as platform-admin (${db})`, () => {
     });
 
     const { hits } = await (await server.request('/api/kernel/search?q=finance')).json();
-    expect(hits[0]).toMatchObject({ ref: 'racine:kernel:workspace/finance-emea', type: 'workspace', title: 'Finance EMEA' });
-    const none = await (await server.request('/api/kernel/search?q=finance&types=datasource')).json();
+    expect(hits[0]).toMatchObject({
+      ref: 'racine:kernel:workspace/finance-emea',
+      type: 'workspace',
+      title: 'Finance EMEA',
+    });
+    const none = await (
+      await server.request('/api/kernel/search?q=finance&types=datasource')
+    ).json();
     expect(none.hits).toEqual([]);
   });
 
   it('creates workspaces over REST and validates them', async () => {
-    const bad = await server.request('/api/kernel/workspaces', { method: 'POST', json: { name: '-x', title: 'x' } });
+    const bad = await server.request('/api/kernel/workspaces', {
+      method: 'POST',
+      json: { name: '-x', title: 'x' },
+    });
     expect(bad.status).toBe(400);
-    const res = await server.request('/api/kernel/workspaces', { method: 'POST', json: { name: 'marketing', title: 'Marketing' } });
+    const res = await server.request('/api/kernel/workspaces', {
+      method: 'POST',
+      json: { name: 'marketing', title: 'Marketing' },
+    });
     expect(res.status).toBe(201);
     const { items } = await (await server.request('/api/kernel/workspaces')).json();
-    expect(items.map((w: { name: string }) => w.name)).toEqual(expect.arrayContaining(['default', 'marketing']));
+    expect(items.map((w: { name: string }) => w.name)).toEqual(
+      expect.arrayContaining(['default', 'marketing']),
+    );
     const one = await server.request('/api/kernel/workspaces/marketing');
     expect((await one.json()).title).toBe('Marketing');
     expect((await server.request('/api/kernel/workspaces/nope')).status).toBe(404);
@@ -144,7 +194,9 @@ describe(`kernel API as platform-admin (${db})`, () => {
     const page = await (await server.request('/api/kernel/activity?limit=2')).json();
     expect(page.items).toHaveLength(2);
     expect(page.nextCursor).toEqual(expect.any(String));
-    const next = await (await server.request(`/api/kernel/activity?limit=2&cursor=${page.nextCursor}`)).json();
+    const next = await (
+      await server.request(`/api/kernel/activity?limit=2&cursor=${page.nextCursor}`)
+    ).json();
     expect(next.items[0].seq).toBeLessThan(page.items[1].seq);
     expect((await server.request('/api/kernel/activity?since=yesterday')).status).toBe(400);
     const verify = await (await server.request('/api/kernel/activity/verify')).json();
@@ -154,8 +206,14 @@ describe(`kernel API as platform-admin (${db})`, () => {
 
   it('reports its health and who the caller is', async () => {
     const health = await (await server.request('/api/platform/health')).json();
-    expect(health).toMatchObject({ status: 'ok', database: { ok: true, client: db }, queue: { ok: true } });
-    expect(health.plugins.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['kernel', 'platform', 'permission', 'auth']));
+    expect(health).toMatchObject({
+      status: 'ok',
+      database: { ok: true, client: db },
+      queue: { ok: true },
+    });
+    expect(health.plugins.map((p: { id: string }) => p.id)).toEqual(
+      expect.arrayContaining(['kernel', 'platform', 'permission', 'auth']),
+    );
     const me = await (await server.request('/api/kernel/me')).json();
     expect(me.userEntityRef).toBe('user:development/guest');
     expect(me.permissions).toEqual(expect.arrayContaining(['workspace.create', 'activity.view']));
@@ -167,7 +225,11 @@ describe(`kernel API as an auditor (${db})`, () => {
   beforeAll(async () => {
     server = await startRacineServer({
       guestUser: 'user:default/audrey',
-      config: { racine: { rbac: { grants: [{ subject: 'user:default/audrey', role: 'auditor', workspace: '*' }] } } },
+      config: {
+        racine: {
+          rbac: { grants: [{ subject: 'user:default/audrey', role: 'auditor', workspace: '*' }] },
+        },
+      },
     });
   });
   afterAll(() => server?.stop());
@@ -178,16 +240,23 @@ describe(`kernel API as an auditor (${db})`, () => {
       json: { name: 'sneaky', title: 'Sneaky' },
     });
     expect(res.status).toBe(403);
-    const { items } = await (await server.request('/api/kernel/activity?verb=platform.createWorkspace')).json();
+    const { items } = await (
+      await server.request('/api/kernel/activity?verb=platform.createWorkspace')
+    ).json();
     expect(items[0]).toMatchObject({ outcome: 'denied', actor: 'user:default/audrey' });
     expect((await server.request('/api/kernel/workspaces/sneaky')).status).toBe(404);
-    const rest = await server.request('/api/kernel/workspaces', { method: 'POST', json: { name: 'sneaky', title: 'x' } });
+    const rest = await server.request('/api/kernel/workspaces', {
+      method: 'POST',
+      json: { name: 'sneaky', title: 'x' },
+    });
     expect(rest.status).toBe(403);
   });
 
   it('filters navigation and the palette by permission', async () => {
     const { items } = await (await server.request('/api/kernel/navigation')).json();
-    expect(items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(['kernel.activity', 'platform.workspaces']));
+    expect(items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining(['kernel.activity', 'platform.workspaces']),
+    );
     const { actions } = await (await server.request('/api/kernel/actions')).json();
     const ids = actions.map((a: { id: string }) => a.id);
     expect(ids).toContain('platform.listWorkspaces');
@@ -198,13 +267,20 @@ describe(`kernel API as an auditor (${db})`, () => {
 describe(`kernel API for a user with no grants (${db})`, () => {
   let server: RacineTestServer;
   beforeAll(async () => {
-    server = await startRacineServer({ guestUser: 'user:default/nobody', config: { racine: { rbac: { grants: [] } } } });
+    server = await startRacineServer({
+      guestUser: 'user:default/nobody',
+      config: { racine: { rbac: { grants: [] } } },
+    });
   });
   afterAll(() => server?.stop());
 
   it('shows nothing and allows nothing', async () => {
     expect((await (await server.request('/api/kernel/navigation')).json()).items).toEqual([]);
-    expect((await (await server.request('/api/kernel/actions')).json()).actions.map((a: { id: string }) => a.id)).toEqual(['platform.wait']);
+    expect(
+      (await (await server.request('/api/kernel/actions')).json()).actions.map(
+        (a: { id: string }) => a.id,
+      ),
+    ).toEqual(['platform.wait']);
     expect((await server.request('/api/kernel/activity')).status).toBe(403);
     expect((await server.request('/api/kernel/workspaces')).status).toBe(403);
     expect((await server.request('/api/platform/health')).status).toBe(403);
@@ -215,12 +291,16 @@ describe(`kernel API for a user with no grants (${db})`, () => {
 describe(`a switched-off group (${db})`, () => {
   let server: RacineTestServer;
   beforeAll(async () => {
-    server = await startRacineServer({ config: { racine: { groups: { platform: { enabled: false } } } } });
+    server = await startRacineServer({
+      config: { racine: { groups: { platform: { enabled: false } } } },
+    });
   });
   afterAll(() => server?.stop());
 
   it('leaves no trace in any registry or route', async () => {
-    const nav = (await (await server.request('/api/kernel/navigation')).json()).items.map((i: { id: string }) => i.id);
+    const nav = (await (await server.request('/api/kernel/navigation')).json()).items.map(
+      (i: { id: string }) => i.id,
+    );
     expect(nav).toEqual(['kernel.activity']);
     const { actions } = await (await server.request('/api/kernel/actions')).json();
     expect(actions).toEqual([]);
@@ -229,8 +309,17 @@ describe(`a switched-off group (${db})`, () => {
     expect(permissions).toEqual([]);
     expect((await (await server.request('/api/kernel/search?q=default')).json()).hits).toEqual([]);
     expect((await server.request('/api/platform/health')).status).toBe(404);
-    expect((await server.request('/api/kernel/actions/platform.createWorkspace', { method: 'POST', json: { name: 'x', title: 'x' } })).status).toBe(404);
-    const frontend = await (await server.request('/racine/frontend-config.json', { token: null })).json();
+    expect(
+      (
+        await server.request('/api/kernel/actions/platform.createWorkspace', {
+          method: 'POST',
+          json: { name: 'x', title: 'x' },
+        })
+      ).status,
+    ).toBe(404);
+    const frontend = await (
+      await server.request('/racine/frontend-config.json', { token: null })
+    ).json();
     expect(frontend.racine.groups.platform.enabled).toBe(false);
   });
 });

@@ -73,7 +73,8 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
-  const credentialsOf = (req: express.Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   async function requirePermission(credentials: BackstageCredentials, permission: Permission) {
     if (!(await isGranted(permissions, credentials, permission))) {
@@ -96,9 +97,9 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
     const granted = await grantedPermissionNames(
       permissions,
       credentials,
-      entries.flatMap(e => [e.item.permission, ...(e.item.children ?? []).map(c => c.permission)]).filter(
-        (p): p is Permission => Boolean(p),
-      ),
+      entries
+        .flatMap(e => [e.item.permission, ...(e.item.children ?? []).map(c => c.permission)])
+        .filter((p): p is Permission => Boolean(p)),
     );
     const allowed = (p?: Permission) => !p || granted.has(p.name);
     const items: NavItem[] = entries
@@ -113,7 +114,15 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
         pluginId,
         children: item.children
           ?.filter(c => allowed(c.permission))
-          .map(c => ({ id: c.id, title: c.title, path: c.path, group: item.group, icon: c.icon, order: c.order ?? 100, pluginId })),
+          .map(c => ({
+            id: c.id,
+            title: c.title,
+            path: c.path,
+            group: item.group,
+            icon: c.icon,
+            order: c.order ?? 100,
+            pluginId,
+          })),
       }))
       .sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
     res.json({ items });
@@ -128,7 +137,12 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
       logger,
       request: {
         query: query.q.trim(),
-        types: query.types ? query.types.split(',').map(t => t.trim()).filter(Boolean) : [],
+        types: query.types
+          ? query.types
+              .split(',')
+              .map(t => t.trim())
+              .filter(Boolean)
+          : [],
         limit: query.limit,
         workspace: await workspaceOf(req),
         credentials,
@@ -160,7 +174,16 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
 
   router.get('/permissions', async (req, res) => {
     await credentialsOf(req);
-    const seen = new Map<string, { name: string; action: string; resourceType?: string; description?: string; pluginId: string }>();
+    const seen = new Map<
+      string,
+      {
+        name: string;
+        action: string;
+        resourceType?: string;
+        description?: string;
+        pluginId: string;
+      }
+    >();
     for (const { pluginId, item } of registries.permissions) {
       for (const p of item.permissions) {
         if (seen.has(p.name)) continue;
@@ -179,7 +202,10 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
         defaultGrants[role] = [...new Set([...(defaultGrants[role] ?? []), ...names])];
       }
     }
-    res.json({ permissions: [...seen.values()].sort((a, b) => a.name.localeCompare(b.name)), defaultGrants });
+    res.json({
+      permissions: [...seen.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      defaultGrants,
+    });
   });
 
   router.get('/me', async (req, res) => {
@@ -223,7 +249,13 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
     const credentials = await credentialsOf(req);
     const resource = `racine:kernel:workspace/${String(req.body?.name ?? '')}`;
     if (!(await isGranted(permissions, credentials, workspaceCreatePermission))) {
-      await audit.record({ credentials, verb: 'workspace.create', outcome: 'denied', resource, summary: 'Create workspace denied' });
+      await audit.record({
+        credentials,
+        verb: 'workspace.create',
+        outcome: 'denied',
+        resource,
+        summary: 'Create workspace denied',
+      });
       throw new NotAllowedError(`Missing permission ${workspaceCreatePermission.name}`);
     }
     const body = parseInput(newWorkspaceBody, req.body, 'workspace');

@@ -34,9 +34,7 @@ export async function grantedPermissionNames(
       >[0],
       { credentials },
     );
-    decisions.forEach(
-      (d, i) => d.result !== AuthorizeResult.DENY && granted.add(resource[i].name),
-    );
+    decisions.forEach((d, i) => d.result !== AuthorizeResult.DENY && granted.add(resource[i].name));
   }
   return granted;
 }
@@ -47,5 +45,7 @@ export async function isGranted(
   credentials: BackstageCredentials,
   permission: Permission,
 ): Promise<boolean> {
-  return (await grantedPermissionNames(permissions, credentials, [permission])).has(permission.name);
+  return (await grantedPermissionNames(permissions, credentials, [permission])).has(
+    permission.name,
+  );
 }

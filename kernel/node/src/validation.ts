@@ -9,7 +9,11 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** Parses untrusted input, throwing an InputError (400) that names every bad field. */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what = 'input'): z.infer<T> {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what = 'input',
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(`Invalid ${what}: ${describeIssues(result.error)}`);

@@ -1,3 +1,4 @@
 export * from './refs';
 export * from './ingest';
 export * from './permissions';
+export * from './api';

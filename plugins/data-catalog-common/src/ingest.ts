@@ -68,7 +68,14 @@ export const tableBatchSchema = z.object({
   schema: z.string(),
   table: z.object({
     name: z.string().min(1),
-    kind: z.enum(['table', 'view', 'materialized_view', 'partitioned_table', 'partition', 'foreign_table']),
+    kind: z.enum([
+      'table',
+      'view',
+      'materialized_view',
+      'partitioned_table',
+      'partition',
+      'foreign_table',
+    ]),
     comment: z.string().nullable().optional(),
     rowCount: z.number().nullable().optional(),
     /** View / materialized view SQL definition. */

@@ -28,10 +28,22 @@ export function parseAssetRef(ref: string): { type: AssetType; segments: string[
 }
 
 /** Refs of a table (or view) and of its columns, from the identifiers a scan found. */
-export function tableRef(dataSourceId: string, database: string, schema: string, table: string, kind: 'table' | 'view' = 'table') {
+export function tableRef(
+  dataSourceId: string,
+  database: string,
+  schema: string,
+  table: string,
+  kind: 'table' | 'view' = 'table',
+) {
   return assetRef(kind, [dataSourceId, database, schema, table]);
 }
 
-export function columnRef(dataSourceId: string, database: string, schema: string, table: string, column: string) {
+export function columnRef(
+  dataSourceId: string,
+  database: string,
+  schema: string,
+  table: string,
+  column: string,
+) {
   return assetRef('column', [dataSourceId, database, schema, table, column]);
 }

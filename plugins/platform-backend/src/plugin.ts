@@ -95,7 +95,12 @@ export const platformPlugin = createBackendPlugin({
           uiHints: { seconds: { placeholder: '30', help: 'Seconds to wait before the next task' } },
         });
 
-        const health = new HealthService({ db: deps.db, queue: deps.queue, instance: deps.instance, version: VERSION });
+        const health = new HealthService({
+          db: deps.db,
+          queue: deps.queue,
+          instance: deps.instance,
+          version: VERSION,
+        });
         const router = Router();
         router.use(express.json());
         router.get('/health', async (req, res) => {

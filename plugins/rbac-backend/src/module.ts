@@ -16,7 +16,9 @@ export const rbacPolicyModule = createBackendModule({
         registries: kernelRegistriesServiceRef,
       },
       async init({ policy, config, registries }) {
-        policy.setPolicy(new CasbinPermissionPolicy(new RacinePolicyEngine(readRbacConfig(config), registries)));
+        policy.setPolicy(
+          new CasbinPermissionPolicy(new RacinePolicyEngine(readRbacConfig(config), registries)),
+        );
       },
     });
   },

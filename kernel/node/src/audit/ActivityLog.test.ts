@@ -15,8 +15,17 @@ describe(`ActivityLog (${process.env.RACINE_TEST_DB ?? 'sqlite'})`, () => {
   afterAll(() => db?.destroy());
 
   it('chains each record to the previous one and verifies the whole trail', async () => {
-    const first = await log.record('kernel', { actor: 'user:default/alice', verb: 'test.first', summary: 'first' });
-    const second = await log.record('kernel', { actor: 'user:default/bob', verb: 'test.second', summary: 'second', details: { n: 2 } });
+    const first = await log.record('kernel', {
+      actor: 'user:default/alice',
+      verb: 'test.first',
+      summary: 'first',
+    });
+    const second = await log.record('kernel', {
+      actor: 'user:default/bob',
+      verb: 'test.second',
+      summary: 'second',
+      details: { n: 2 },
+    });
     expect(first.prevHash).toBe('0'.repeat(64));
     expect(second.prevHash).toBe(first.hash);
     expect(second.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -25,7 +34,13 @@ describe(`ActivityLog (${process.env.RACINE_TEST_DB ?? 'sqlite'})`, () => {
 
   it('keeps concurrent appends on one unbroken chain', async () => {
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => log.record('kernel', { actor: 'user:default/c', verb: 'test.concurrent', summary: `c${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        log.record('kernel', {
+          actor: 'user:default/c',
+          verb: 'test.concurrent',
+          summary: `c${i}`,
+        }),
+      ),
     );
     const result = await log.verify();
     expect(result.ok).toBe(true);
@@ -41,15 +56,24 @@ describe(`ActivityLog (${process.env.RACINE_TEST_DB ?? 'sqlite'})`, () => {
     expect(page2.nextCursor).toBeUndefined();
     const seqs = [...page1.items, ...page2.items].map(r => r.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
-    expect((await log.list({ actor: 'user:default/bob' })).items.map(r => r.verb)).toEqual(['test.second']);
+    expect((await log.list({ actor: 'user:default/bob' })).items.map(r => r.verb)).toEqual([
+      'test.second',
+    ]);
     expect((await log.list({ since: '2999-01-01T00:00:00.000Z' })).items).toEqual([]);
   });
 
   it('reports the first altered record', async () => {
     const { items } = await log.list({ actor: 'user:default/bob' });
     const target = items[0];
-    await db.knex('racine_activity').where({ seq: target.seq }).update({ summary: 'rewritten history' });
-    expect(await log.verify()).toEqual({ ok: false, checked: target.seq - 1, brokenAt: target.seq });
+    await db
+      .knex('racine_activity')
+      .where({ seq: target.seq })
+      .update({ summary: 'rewritten history' });
+    expect(await log.verify()).toEqual({
+      ok: false,
+      checked: target.seq - 1,
+      brokenAt: target.seq,
+    });
     await db.knex('racine_activity').where({ seq: target.seq }).update({ summary: 'second' });
     expect((await log.verify()).ok).toBe(true);
   });

@@ -160,7 +160,9 @@ export class ActivityLog {
 
   async list(filter: ActivityFilter): Promise<{ items: ActivityRecord[]; nextCursor?: string }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    const query = this.knex<Row>(TABLE).orderBy('seq', 'desc').limit(limit + 1);
+    const query = this.knex<Row>(TABLE)
+      .orderBy('seq', 'desc')
+      .limit(limit + 1);
     if (filter.actor) query.where('actor', filter.actor);
     if (filter.resource) query.where('resource', filter.resource);
     if (filter.verb) query.where('verb', filter.verb);

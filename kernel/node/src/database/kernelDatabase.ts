@@ -14,7 +14,9 @@ export interface KernelDatabase {
 
 export function clientKind(knex: Knex): 'sqlite' | 'postgres' {
   const client = String(knex.client.config.client);
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'postgres' : 'sqlite';
+  return client === 'pg' || client === 'postgres' || client === 'postgresql'
+    ? 'postgres'
+    : 'sqlite';
 }
 
 /**

@@ -16,11 +16,27 @@ const echo = (id: string) =>
 describe('KernelRegistries', () => {
   it('stamps each registration with its plugin and lists it', () => {
     const registries = new KernelRegistries();
-    registries.addNavigation('datasources', { id: 'datasources.list', title: 'Data sources', path: '/datasources', group: 'Governance', icon: 'Storage' });
+    registries.addNavigation('datasources', {
+      id: 'datasources.list',
+      title: 'Data sources',
+      path: '/datasources',
+      group: 'Governance',
+      icon: 'Storage',
+    });
     registries.addAction('datasources', echo('datasources.echo'));
-    registries.addWorkflowStep('datasources', { id: 'datasources.echo', actionId: 'datasources.echo', idempotent: true });
-    registries.addPermissions('datasources', { permissions: [createPermission({ name: 'datasource.view', attributes: { action: 'read' } })] });
-    registries.addSearchProvider('datasources', { id: 'ds', types: ['datasource'], search: async () => [] });
+    registries.addWorkflowStep('datasources', {
+      id: 'datasources.echo',
+      actionId: 'datasources.echo',
+      idempotent: true,
+    });
+    registries.addPermissions('datasources', {
+      permissions: [createPermission({ name: 'datasource.view', attributes: { action: 'read' } })],
+    });
+    registries.addSearchProvider('datasources', {
+      id: 'ds',
+      types: ['datasource'],
+      search: async () => [],
+    });
     expect(registries.navigation).toEqual([expect.objectContaining({ pluginId: 'datasources' })]);
     expect(registries.actions.get('datasources.echo')?.pluginId).toBe('datasources');
     expect(registries.workflowSteps.size).toBe(1);
@@ -30,7 +46,9 @@ describe('KernelRegistries', () => {
 
   it('refuses an action named after another plugin, and duplicates', () => {
     const registries = new KernelRegistries();
-    expect(() => registries.addAction('scans', echo('datasources.echo'))).toThrow(/must be named 'scans.<verb>'/);
+    expect(() => registries.addAction('scans', echo('datasources.echo'))).toThrow(
+      /must be named 'scans.<verb>'/,
+    );
     registries.addAction('scans', echo('scans.echo'));
     expect(() => registries.addAction('scans', echo('scans.echo'))).toThrow(/already registered/);
   });
@@ -39,11 +57,25 @@ describe('KernelRegistries', () => {
     const registries = new KernelRegistries(id => id !== 'compliance');
     let changes = 0;
     registries.onChange(() => changes++);
-    registries.addNavigation('compliance', { id: 'compliance.home', title: 'Compliance', path: '/compliance', group: 'Governance', icon: 'Policy' });
+    registries.addNavigation('compliance', {
+      id: 'compliance.home',
+      title: 'Compliance',
+      path: '/compliance',
+      group: 'Governance',
+      icon: 'Policy',
+    });
     registries.addAction('compliance', echo('compliance.echo'));
-    registries.addWorkflowStep('compliance', { id: 'compliance.echo', actionId: 'compliance.echo', idempotent: true });
+    registries.addWorkflowStep('compliance', {
+      id: 'compliance.echo',
+      actionId: 'compliance.echo',
+      idempotent: true,
+    });
     registries.addPermissions('compliance', { permissions: [] });
-    registries.addSearchProvider('compliance', { id: 'c', types: ['finding'], search: async () => [] });
+    registries.addSearchProvider('compliance', {
+      id: 'c',
+      types: ['finding'],
+      search: async () => [],
+    });
     expect(registries.navigation).toEqual([]);
     expect(registries.actions.size).toBe(0);
     expect(registries.workflowSteps.size).toBe(0);

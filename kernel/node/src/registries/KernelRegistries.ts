@@ -45,7 +45,9 @@ export class KernelRegistries {
   addAction(pluginId: string, action: ActionDefinition) {
     if (!this.accepts(pluginId)) return;
     if (!action.id.startsWith(`${pluginId}.`)) {
-      throw new Error(`Action '${action.id}' must be named '${pluginId}.<verb>' by plugin '${pluginId}'`);
+      throw new Error(
+        `Action '${action.id}' must be named '${pluginId}.<verb>' by plugin '${pluginId}'`,
+      );
     }
     if (this.actions.has(action.id)) {
       throw new Error(`Action '${action.id}' is already registered`);

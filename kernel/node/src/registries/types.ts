@@ -55,7 +55,10 @@ export interface ActionContext<TInput> {
  * A typed action: the one way to do things across groups. The kernel validates its input,
  * authorizes the caller, runs it and audits every invocation.
  */
-export interface ActionDefinition<TInput extends z.ZodType = z.ZodType, TOutput extends z.ZodType = z.ZodType> {
+export interface ActionDefinition<
+  TInput extends z.ZodType = z.ZodType,
+  TOutput extends z.ZodType = z.ZodType,
+> {
   /** `<pluginId>.<verb>`; the prefix must be the registering plugin's id. */
   id: string;
   title: string;

@@ -25,7 +25,9 @@ export class SecretBox {
   /** Accepts a 32-byte key as base64 or 64 hex characters. */
   static fromString(encoded: string): SecretBox {
     const trimmed = encoded.trim();
-    const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+    const key = /^[0-9a-f]{64}$/i.test(trimmed)
+      ? Buffer.from(trimmed, 'hex')
+      : Buffer.from(trimmed, 'base64');
     return new SecretBox(key);
   }
 
@@ -34,7 +36,12 @@ export class SecretBox {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join(':');
+    return [
+      VERSION,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join(':');
   }
 
   open(sealed: string): string {
@@ -44,7 +51,10 @@ export class SecretBox {
     }
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(Buffer.from(ciphertext, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   sealJson(value: unknown): string {
@@ -70,7 +80,10 @@ export function loadSecretBox(options: { configuredKey?: string; dataDir?: strin
     fs.mkdirSync(dir, { recursive: true });
     // 'wx' fails if another process created the file in the meantime; then read theirs.
     try {
-      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), {
+        mode: 0o600,
+        flag: 'wx',
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

@@ -1,7 +1,4 @@
-import {
-  createServiceFactory,
-  createServiceRef,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory, createServiceRef } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { Workspace } from '@racine/kernel-common';
 import type { Knex } from 'knex';
@@ -61,7 +58,11 @@ export class WorkspaceService {
       created_at: new Date().toISOString(),
     };
     // Insert-if-absent in one statement so two replicas racing on a name cannot both win.
-    const inserted = await this.knex(TABLE).insert(row).onConflict('name').ignore().returning('name');
+    const inserted = await this.knex(TABLE)
+      .insert(row)
+      .onConflict('name')
+      .ignore()
+      .returning('name');
     if (inserted.length === 0) {
       throw new ConflictError(`Workspace '${input.name}' already exists`);
     }

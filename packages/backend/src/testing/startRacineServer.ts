@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import { createRacineBackend } from '../createRacineBackend';
 
@@ -20,7 +21,10 @@ export interface RacineTestServer {
   /** A Backstage token for the configured guest identity. */
   token: string;
   /** fetch against the server with the guest token (unless `token: null`). */
-  request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  request(
+    path: string,
+    init?: RequestInit & { token?: string | null; json?: unknown },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -42,19 +46,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+function deepMerge(
+  base: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(extra)) {
     const current = out[key];
     out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
         ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
   return out;
 }
 
-export async function startRacineServer(options: RacineTestServerOptions = {}): Promise<RacineTestServer> {
+export async function startRacineServer(
+  options: RacineTestServerOptions = {},
+): Promise<RacineTestServer> {
   process.env.LOG_LEVEL ??= 'warn';
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'racine-data-'));
@@ -71,14 +85,18 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
       },
       auth: {
         environment: 'development',
-        providers: { guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: guestUser } },
+        providers: {
+          guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: guestUser },
+        },
       },
       permission: { enabled: true },
       racine: {
         dataDir,
         app: { distDir: '/nonexistent' },
         taskQueue: { worker: true },
-        rbac: { grants: [{ subject: 'user:development/guest', role: 'platform-admin', workspace: '*' }] },
+        rbac: {
+          grants: [{ subject: 'user:development/guest', role: 'platform-admin', workspace: '*' }],
+        },
       },
     },
     options.config ?? {},
@@ -88,7 +106,7 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
       createServiceFactory({
         service: coreServices.rootConfig,
         deps: {},
-        factory: () => new ConfigReader(config),
+        factory: () => new ConfigReader(config as JsonObject),
       }),
     ],
   });
@@ -98,7 +116,8 @@ export async function startRacineServer(options: RacineTestServerOptions = {}): 
     method: 'POST',
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
-  if (!refresh.ok) throw new Error(`Guest sign-in failed: ${refresh.status} ${await refresh.text()}`);
+  if (!refresh.ok)
+    throw new Error(`Guest sign-in failed: ${refresh.status} ${await refresh.text()}`);
   const token: string = (await refresh.json()).backstageIdentity.token;
 
   return {

@@ -6,7 +6,14 @@ export interface HealthReport {
   version: string;
   uptimeSeconds: number;
   database: { ok: boolean; client: string; latencyMs: number; error?: string };
-  queue: { ok: boolean; driver: string; pending: number; running: number; failed: number; error?: string };
+  queue: {
+    ok: boolean;
+    driver: string;
+    pending: number;
+    running: number;
+    failed: number;
+    error?: string;
+  };
   plugins: { id: string; enabled: boolean }[];
 }
 
@@ -26,7 +33,11 @@ export class HealthService {
     let database: HealthReport['database'];
     try {
       await this.deps.db.knex.raw('select 1');
-      database = { ok: true, client: this.deps.db.client, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+      database = {
+        ok: true,
+        client: this.deps.db.client,
+        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      };
     } catch (error) {
       database = { ok: false, client: this.deps.db.client, latencyMs: -1, error: String(error) };
     }
@@ -34,7 +45,14 @@ export class HealthService {
     try {
       queue = { ok: true, driver: this.deps.queue.driver, ...(await this.deps.queue.stats()) };
     } catch (error) {
-      queue = { ok: false, driver: this.deps.queue.driver, pending: 0, running: 0, failed: 0, error: String(error) };
+      queue = {
+        ok: false,
+        driver: this.deps.queue.driver,
+        pending: 0,
+        running: 0,
+        failed: 0,
+        error: String(error),
+      };
     }
     const installed = await this.deps.instance.getInstalledPlugins();
     return {
@@ -43,7 +61,9 @@ export class HealthService {
       uptimeSeconds: Math.round(process.uptime()),
       database,
       queue,
-      plugins: installed.map(p => ({ id: p.pluginId, enabled: true })).sort((a, b) => a.id.localeCompare(b.id)),
+      plugins: installed
+        .map(p => ({ id: p.pluginId, enabled: true }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
     };
   }
 }

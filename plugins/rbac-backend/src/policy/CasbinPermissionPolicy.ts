@@ -1,5 +1,9 @@
 import { AuthorizeResult, type PolicyDecision } from '@backstage/plugin-permission-common';
-import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import type { RacinePolicyEngine } from './RacinePolicyEngine';
 
 /**
@@ -11,7 +15,8 @@ export class CasbinPermissionPolicy implements PermissionPolicy {
   constructor(private readonly engine: RacinePolicyEngine) {}
 
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    const principal = user?.credentials.principal as { type?: string; userEntityRef?: string } | undefined;
+    const principal = user?.credentials.principal as
+      { type?: string; userEntityRef?: string } | undefined;
     if (!principal?.userEntityRef) return { result: AuthorizeResult.DENY };
     const allowed = await this.engine.isAllowed(principal.userEntityRef, request.permission.name);
     return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };

@@ -15,7 +15,14 @@ function engine() {
     registries,
     engine: new RacinePolicyEngine(
       {
-        roles: [{ name: 'contractor', description: 'Limited', permissions: ['workspace.view'], inherits: [] }],
+        roles: [
+          {
+            name: 'contractor',
+            description: 'Limited',
+            permissions: ['workspace.view'],
+            inherits: [],
+          },
+        ],
         grants: [
           { subject: 'user:default/ada', role: 'platform-admin', workspace: '*' },
           { subject: 'user:default/sam', role: 'data-steward', workspace: '*' },
@@ -61,7 +68,10 @@ describe('RacinePolicyEngine', () => {
   it('picks up permissions a plugin registers later', async () => {
     const { engine: e, registries } = engine();
     expect(await e.isAllowed('user:default/val', 'catalog.view')).toBe(false);
-    registries.addPermissions('data-catalog', { permissions: [perm('catalog.view')], defaultGrants: { viewer: ['catalog.view'] } });
+    registries.addPermissions('data-catalog', {
+      permissions: [perm('catalog.view')],
+      defaultGrants: { viewer: ['catalog.view'] },
+    });
     expect(await e.isAllowed('user:default/val', 'catalog.view')).toBe(true);
   });
 });

@@ -11,7 +11,10 @@ export interface GrantDefinition {
 }
 
 /** Reads roles (`racine.rbac.roles`) and grants (`racine.rbac.grants`) from config. */
-export function readRbacConfig(config: Config): { roles: RoleDefinition[]; grants: GrantDefinition[] } {
+export function readRbacConfig(config: Config): {
+  roles: RoleDefinition[];
+  grants: GrantDefinition[];
+} {
   const roles = (config.getOptionalConfigArray('racine.rbac.roles') ?? []).map(c => ({
     name: c.getString('name'),
     description: c.getOptionalString('description') ?? '',
@@ -91,7 +94,12 @@ export class RacinePolicyEngine {
   }
 
   /** Whether `subject` holds `permission` in `workspace` (`*` = everywhere) on `resource`. */
-  async isAllowed(subject: string, permission: string, workspace = '*', resource = '*'): Promise<boolean> {
+  async isAllowed(
+    subject: string,
+    permission: string,
+    workspace = '*',
+    resource = '*',
+  ): Promise<boolean> {
     const enforcer = await this.current();
     return enforcer.enforce(subject, workspace, resource, permission);
   }
