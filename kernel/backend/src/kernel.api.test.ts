@@ -1,4 +1,4 @@
-import { startRacineServer, type RacineTestServer } from '@racine/backend/testing';
+import { GROUPS, startRacineServer, type RacineTestServer } from '@racine/backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const db = process.env.RACINE_TEST_DB ?? 'sqlite';
@@ -80,15 +80,14 @@ describe(`kernel API as platform-admin (${db})`, () => {
 
   it('lists workflow steps and permissions with default grants', async () => {
     const { steps } = await (await server.request('/api/kernel/workflow-steps')).json();
-    expect(steps).toEqual([
-      expect.objectContaining({
-        id: 'platform.wait',
-        actionId: 'platform.wait',
-        idempotent: true,
-        outputs: ['waitedSeconds'],
-      }),
-    ]);
-    expect(steps[0].inputSchema.properties.seconds.type).toBe('number');
+    const wait = steps.find((s: { id: string }) => s.id === 'platform.wait');
+    expect(wait).toMatchObject({
+      actionId: 'platform.wait',
+      pluginId: 'platform',
+      idempotent: true,
+      outputs: ['waitedSeconds'],
+    });
+    expect(wait.inputSchema.properties.seconds.type).toBe('number');
     const { permissions, defaultGrants } = await (
       await server.request('/api/kernel/permissions')
     ).json();
@@ -276,11 +275,10 @@ describe(`kernel API for a user with no grants (${db})`, () => {
 
   it('shows nothing and allows nothing', async () => {
     expect((await (await server.request('/api/kernel/navigation')).json()).items).toEqual([]);
-    expect(
-      (await (await server.request('/api/kernel/actions')).json()).actions.map(
-        (a: { id: string }) => a.id,
-      ),
-    ).toEqual(['platform.wait']);
+    const { actions } = await (await server.request('/api/kernel/actions')).json();
+    // Only actions that need no permission remain for a user without grants.
+    expect(actions.every((a: { permission?: string }) => !a.permission)).toBe(true);
+    expect(actions.map((a: { id: string }) => a.id)).toContain('platform.wait');
     expect((await server.request('/api/kernel/activity')).status).toBe(403);
     expect((await server.request('/api/kernel/workspaces')).status).toBe(403);
     expect((await server.request('/api/platform/health')).status).toBe(403);
@@ -288,38 +286,58 @@ describe(`kernel API for a user with no grants (${db})`, () => {
   });
 });
 
-describe(`a switched-off group (${db})`, () => {
+describe(`switched-off groups (${db})`, () => {
   let server: RacineTestServer;
+  let alone: RacineTestServer;
   beforeAll(async () => {
-    server = await startRacineServer({
-      config: { racine: { groups: { platform: { enabled: false } } } },
-    });
+    const allOff = Object.fromEntries(GROUPS.map(g => [g.id, { enabled: false }]));
+    [server, alone] = await Promise.all([
+      startRacineServer({ config: { racine: { groups: { platform: { enabled: false } } } } }),
+      startRacineServer({ config: { racine: { groups: allOff } } }),
+    ]);
   });
-  afterAll(() => server?.stop());
+  afterAll(() => Promise.all([server?.stop(), alone?.stop()]));
 
-  it('leaves no trace in any registry or route', async () => {
-    const nav = (await (await server.request('/api/kernel/navigation')).json()).items.map(
-      (i: { id: string }) => i.id,
-    );
-    expect(nav).toEqual(['kernel.activity']);
+  it('leave no trace in any registry or route', async () => {
+    const nav = (await (await server.request('/api/kernel/navigation')).json()).items;
+    expect(nav.filter((i: { pluginId: string }) => i.pluginId === 'platform')).toEqual([]);
     const { actions } = await (await server.request('/api/kernel/actions')).json();
-    expect(actions).toEqual([]);
-    expect((await (await server.request('/api/kernel/workflow-steps')).json()).steps).toEqual([]);
+    expect(actions.filter((a: { id: string }) => a.id.startsWith('platform.'))).toEqual([]);
+    const { steps } = await (await server.request('/api/kernel/workflow-steps')).json();
+    expect(steps.filter((s: { pluginId: string }) => s.pluginId === 'platform')).toEqual([]);
     const { permissions } = await (await server.request('/api/kernel/permissions')).json();
-    expect(permissions).toEqual([]);
-    expect((await (await server.request('/api/kernel/search?q=default')).json()).hits).toEqual([]);
+    expect(permissions.filter((p: { pluginId: string }) => p.pluginId === 'platform')).toEqual([]);
+    const { hits } = await (await server.request('/api/kernel/search?q=default')).json();
+    expect(hits.filter((h: { type: string }) => h.type === 'workspace')).toEqual([]);
     expect((await server.request('/api/platform/health')).status).toBe(404);
-    expect(
-      (
-        await server.request('/api/kernel/actions/platform.createWorkspace', {
-          method: 'POST',
-          json: { name: 'x', title: 'x' },
-        })
-      ).status,
-    ).toBe(404);
+    const invoke = await server.request('/api/kernel/actions/platform.createWorkspace', {
+      method: 'POST',
+      json: { name: 'x', title: 'x' },
+    });
+    expect(invoke.status).toBe(404);
     const frontend = await (
       await server.request('/racine/frontend-config.json', { token: null })
     ).json();
     expect(frontend.racine.groups.platform.enabled).toBe(false);
+  });
+
+  it('with every group off, only the kernel remains', async () => {
+    const nav = (await (await alone.request('/api/kernel/navigation')).json()).items.map(
+      (i: { id: string }) => i.id,
+    );
+    expect(nav).toEqual(['kernel.activity']);
+    expect((await (await alone.request('/api/kernel/actions')).json()).actions).toEqual([]);
+    expect((await (await alone.request('/api/kernel/workflow-steps')).json()).steps).toEqual([]);
+    expect((await (await alone.request('/api/kernel/permissions')).json()).permissions).toEqual([]);
+    expect((await (await alone.request('/api/kernel/search?q=a')).json()).hits).toEqual([]);
+    for (const group of GROUPS) {
+      expect((await alone.request(`/api/${group.id}/`)).status).toBe(404);
+    }
+    const frontend = await (
+      await alone.request('/racine/frontend-config.json', { token: null })
+    ).json();
+    expect(
+      Object.values(frontend.racine.groups).every(g => !(g as { enabled: boolean }).enabled),
+    ).toBe(true);
   });
 });

@@ -4,6 +4,8 @@ import {
   createBackendFeatureLoader,
   type BackendFeature,
 } from '@backstage/backend-plugin-api';
+import { racineDatabaseServiceFactory } from '@racine/kernel-node';
+import { inProcessPermissionsServiceFactory } from '@racine/plugin-rbac-backend';
 import { appServerPlugin } from './appServer';
 import { GROUPS } from './groups';
 
@@ -22,6 +24,9 @@ export const racineGroupsLoader = createBackendFeatureLoader({
 /** The Racine backend: Backstage core, the kernel, auth, permissions and the enabled groups. */
 export function createRacineBackend(options: { overrides?: BackendFeature[] } = {}) {
   const backend = createBackend();
+  // Users' permission checks are decided in-process by the same Casbin policy.
+  backend.add(inProcessPermissionsServiceFactory);
+  backend.add(racineDatabaseServiceFactory);
   for (const feature of options.overrides ?? []) backend.add(feature);
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));

@@ -7,3 +7,8 @@ export {
 export { CasbinPermissionPolicy } from './policy/CasbinPermissionPolicy';
 export { BUILTIN_ROLES, type RoleDefinition } from './policy/builtinRoles';
 export { RACINE_CASBIN_MODEL, roleSubject } from './policy/model';
+export { racinePolicyServiceRef } from './policy/policyEngineService';
+export {
+  InProcessPermissionsService,
+  inProcessPermissionsServiceFactory,
+} from './policy/inProcessPermissions';

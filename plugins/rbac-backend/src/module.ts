@@ -1,8 +1,6 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { kernelRegistriesServiceRef } from '@racine/kernel-node';
-import { CasbinPermissionPolicy } from './policy/CasbinPermissionPolicy';
-import { RacinePolicyEngine, readRbacConfig } from './policy/RacinePolicyEngine';
+import { racinePolicyServiceRef } from './policy/policyEngineService';
 
 /** Installs Racine's Casbin-backed policy into Backstage's permission backend. */
 export const rbacPolicyModule = createBackendModule({
@@ -12,13 +10,10 @@ export const rbacPolicyModule = createBackendModule({
     env.registerInit({
       deps: {
         policy: policyExtensionPoint,
-        config: coreServices.rootConfig,
-        registries: kernelRegistriesServiceRef,
+        racinePolicy: racinePolicyServiceRef,
       },
-      async init({ policy, config, registries }) {
-        policy.setPolicy(
-          new CasbinPermissionPolicy(new RacinePolicyEngine(readRbacConfig(config), registries)),
-        );
+      async init({ policy, racinePolicy }) {
+        policy.setPolicy(racinePolicy);
       },
     });
   },

@@ -1,2 +1,3 @@
 export * from './kernelDatabase';
 export { migrateKernelDatabase } from './migrations';
+export { tuneSqlite, racineDatabaseServiceFactory } from './sqliteTuning';

@@ -6,6 +6,7 @@ import {
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import type { Knex } from 'knex';
 import { migrateKernelDatabase } from './migrations';
+import { tuneSqlite } from './sqliteTuning';
 
 export interface KernelDatabase {
   knex: Knex;
@@ -42,6 +43,7 @@ export const kernelDatabaseServiceRef = createServiceRef<KernelDatabase>({
           lifecycle: rootLifecycle,
         });
         const knex = await database.getClient();
+        await tuneSqlite(knex);
         await migrateKernelDatabase(knex);
         return { knex, client: clientKind(knex) };
       },

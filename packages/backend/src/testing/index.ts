@@ -1,1 +1,2 @@
 export * from './startRacineServer';
+export { GROUPS } from '../groups';
