@@ -1,2 +1,1 @@
 export { kernelPlugin as default, kernelPlugin } from './plugin';
-export { ActionInvoker } from './ActionInvoker';

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
+  actionInvokerServiceRef,
   activityLogServiceRef,
   auditServiceRef,
   kernelRegistriesServiceRef,
@@ -27,6 +28,7 @@ export const kernelPlugin = createBackendPlugin({
         audit: auditServiceRef,
         workspaces: workspaceServiceRef,
         navigation: navigationRegistryServiceRef,
+        invoker: actionInvokerServiceRef,
       },
       async init({ httpRouter, navigation, ...deps }) {
         navigation.register({

@@ -17,6 +17,7 @@ import {
 } from '@racine/kernel-common';
 import {
   actorOf,
+  type ActionInvoker,
   grantedPermissionNames,
   isGranted,
   parseInput,
@@ -29,7 +30,6 @@ import type { Permission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { ActionInvoker } from './ActionInvoker';
 import { federatedSearch } from './federatedSearch';
 
 export interface KernelRouterOptions {
@@ -40,6 +40,7 @@ export interface KernelRouterOptions {
   audit: AuditService;
   workspaces: WorkspaceService;
   logger: LoggerService;
+  invoker: ActionInvoker;
 }
 
 const searchQuery = z.object({
@@ -68,8 +69,8 @@ const newWorkspaceBody = z.object({
 });
 
 export function createKernelRouter(options: KernelRouterOptions): express.Router {
-  const { registries, httpAuth, permissions, activityLog, audit, workspaces, logger } = options;
-  const invoker = new ActionInvoker({ registries, permissions, audit, workspaces, logger });
+  const { registries, httpAuth, permissions, activityLog, audit, workspaces, logger, invoker } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 

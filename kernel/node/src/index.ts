@@ -12,3 +12,4 @@ export * from './validation';
 export * from './taskQueue';
 export * from './taskQueueService';
 export * from './secrets';
+export * from './actions';

@@ -5,16 +5,12 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { isError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { ActionDescriptor, WorkflowStepDescriptor } from '@racine/kernel-common';
-import {
-  actorOf,
-  grantedPermissionNames,
-  isGranted,
-  parseInput,
-  type ActionDefinition,
-  type AuditService,
-  type KernelRegistries,
-  type WorkspaceService,
-} from '@racine/kernel-node';
+import type { AuditService } from '../audit/serviceRefs';
+import { actorOf } from '../audit/ActivityLog';
+import { grantedPermissionNames, isGranted } from '../permissions';
+import type { KernelRegistries } from '../registries/KernelRegistries';
+import type { ActionDefinition } from '../registries/types';
+import { parseInput } from '../validation';
 import { z } from 'zod';
 
 export interface InvokeRequest {
@@ -40,7 +36,6 @@ export class ActionInvoker {
       registries: KernelRegistries;
       permissions: PermissionsService;
       audit: AuditService;
-      workspaces: WorkspaceService;
       logger: LoggerService;
     },
   ) {}

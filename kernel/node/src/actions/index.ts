@@ -1,0 +1,2 @@
+export * from './ActionInvoker';
+export * from './serviceRef';

@@ -1,0 +1,134 @@
+import { Box, Button, CircularProgress, makeStyles, Typography } from '@material-ui/core';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type { ActionDescriptor } from '@racine/kernel-common';
+import { FormEvent, ReactNode, useState } from 'react';
+import { racineKernelApiRef } from '../api/RacineKernelApi';
+import { RacineApiError, errorMessage } from '../api/errors';
+import { JsonSchemaForm } from './JsonSchemaForm';
+import { buildInput, DraftObject, initialDraft } from './jsonSchema';
+
+const useStyles = makeStyles((theme) => ({
+  form: { display: 'grid', gap: theme.spacing(2) },
+  actions: { display: 'flex', gap: theme.spacing(1), alignItems: 'center', justifyContent: 'flex-end' },
+  output: {
+    margin: 0,
+    padding: theme.spacing(1.5, 2),
+    borderRadius: theme.shape.borderRadius,
+    background: theme.palette.type === 'dark' ? 'rgba(255,255,255,0.06)' : 'rgba(0,0,0,0.04)',
+    fontFamily: '"JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace',
+    fontSize: 12.5,
+    lineHeight: 1.5,
+    maxHeight: 280,
+    overflow: 'auto',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+  },
+  result: { display: 'grid', gap: theme.spacing(1) },
+  error: {
+    padding: theme.spacing(1.5, 2),
+    borderRadius: theme.shape.borderRadius,
+    border: `1px solid ${theme.palette.error.main}`,
+    color: theme.palette.type === 'dark' ? theme.palette.error.light : theme.palette.error.dark,
+    background: theme.palette.type === 'dark' ? 'rgba(244,67,54,0.08)' : 'rgba(244,67,54,0.06)',
+  },
+}));
+
+export interface ActionRunnerProps {
+  action: ActionDescriptor;
+  /** Called with the action's output after a successful run. */
+  onSuccess?: (output: unknown) => void;
+  /** Extra buttons next to Run (e.g. Cancel). */
+  secondaryActions?: ReactNode;
+  /** Show the output after a successful run (default true). */
+  showOutput?: boolean;
+  autoFocus?: boolean;
+}
+
+/**
+ * A form generated from an action's input JSON Schema that runs the action through the
+ * kernel and shows its output or the server's error (bad fields, permission denied).
+ */
+export function ActionRunner(props: ActionRunnerProps) {
+  const classes = useStyles();
+  const kernel = useApi(racineKernelApiRef);
+  const { action, showOutput = true } = props;
+  const [draft, setDraft] = useState<DraftObject>(() => initialDraft(action.inputSchema));
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [running, setRunning] = useState(false);
+  const [outcome, setOutcome] = useState<{ kind: 'output'; output: unknown } | { kind: 'error'; message: string }>();
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const { value, errors } = buildInput(action.inputSchema, draft);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length > 0) {
+      setOutcome(undefined);
+      return;
+    }
+    setRunning(true);
+    setOutcome(undefined);
+    try {
+      const output = await kernel.runAction(action.id, value);
+      setOutcome({ kind: 'output', output });
+      props.onSuccess?.(output);
+    } catch (error) {
+      setOutcome({ kind: 'error', message: describeError(error) });
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <form className={classes.form} onSubmit={onSubmit} noValidate data-testid="action-form" data-action-id={action.id}>
+      <JsonSchemaForm
+        schema={action.inputSchema}
+        value={draft}
+        onChange={setDraft}
+        errors={fieldErrors}
+        disabled={running}
+        testIdPrefix="action-field"
+        autoFocus={props.autoFocus}
+      />
+      {outcome?.kind === 'error' && (
+        <Box className={classes.error} data-testid="action-error" role="alert">
+          <Typography variant="body2">{outcome.message}</Typography>
+        </Box>
+      )}
+      {showOutput && outcome?.kind === 'output' && (
+        <Box className={classes.result} data-testid="action-result">
+          <Typography variant="overline" color="textSecondary">
+            Output
+          </Typography>
+          <pre className={classes.output}>{formatOutput(outcome.output)}</pre>
+        </Box>
+      )}
+      <Box className={classes.actions}>
+        {props.secondaryActions}
+        <Button
+          type="submit"
+          color="primary"
+          variant="contained"
+          disableElevation
+          disabled={running}
+          data-testid="action-run"
+          startIcon={running ? <CircularProgress size={16} color="inherit" /> : undefined}
+        >
+          Run
+        </Button>
+      </Box>
+    </form>
+  );
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof RacineApiError) {
+    if (error.status === 403) return `Not allowed: ${error.message}`;
+    if (error.status === 401) return 'Your session has expired. Sign in again.';
+  }
+  return errorMessage(error);
+}
+
+function formatOutput(output: unknown): string {
+  if (output === undefined) return 'Done (no output).';
+  return JSON.stringify(output, null, 2);
+}
