@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import prettier from 'prettier';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dirs = ['kernel', 'packages', 'plugins'].flatMap(group =>
@@ -20,8 +21,10 @@ const byName = new Map(
   ]),
 );
 
-function write(file, json) {
-  const text = `${JSON.stringify(json, null, 2)}\n`;
+async function write(file, json) {
+  // Formatted as `prettier --check` expects, so lint stays green after a rewrite.
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  const text = await prettier.format(JSON.stringify(json), { ...options, filepath: file });
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
 }
 
@@ -38,9 +41,9 @@ for (const dir of dirs) {
     .sort()
     .map(n => ({ path: path.relative(path.join(root, dir), path.join(root, byName.get(n))) }));
   if (tsconfig.references.length === 0) delete tsconfig.references;
-  write(file, tsconfig);
+  await write(file, tsconfig);
 }
-write(path.join(root, 'tsconfig.json'), {
+await write(path.join(root, 'tsconfig.json'), {
   files: [],
   references: dirs
     .filter(d => fs.existsSync(path.join(root, d, 'tsconfig.json')))

@@ -1,0 +1,1 @@
+export { scanRulesetsPlugin } from './plugin';
