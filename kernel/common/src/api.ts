@@ -5,22 +5,32 @@ import { z } from 'zod';
  * (which reads them). Field names here are public API: add fields, never rename them.
  */
 
-export const navItemSchema = z.object({
+export interface NavItem {
+  id: string;
+  title: string;
+  path: string;
+  /** Sidebar section the item is listed under (e.g. "Governance", "Administration"). */
+  group: string;
+  /** A Material icon name, e.g. "Storage" or "Settings". */
+  icon: string;
+  order: number;
+  /** The plugin (group id) that contributed the item. */
+  pluginId?: string;
+  children?: NavItem[];
+}
+
+export const navItemSchema: z.ZodType<NavItem> = z.object({
   id: z.string(),
   title: z.string(),
   path: z.string(),
-  /** Sidebar section the item is listed under (e.g. "Governance", "Administration"). */
   group: z.string(),
-  /** A Material icon name, e.g. "Storage" or "Settings". */
   icon: z.string(),
   order: z.number(),
-  /** The plugin (group id) that contributed the item. */
   pluginId: z.string().optional(),
   get children() {
     return z.array(navItemSchema).optional();
   },
 });
-export type NavItem = z.infer<typeof navItemSchema>;
 
 export const searchHitSchema = z.object({
   ref: z.string(),
@@ -113,3 +123,19 @@ export const DEFAULT_WORKSPACE = 'default';
 
 /** Header a client sets to say which workspace a request acts in. */
 export const WORKSPACE_HEADER = 'x-racine-workspace';
+
+/** `GET /api/kernel/me` */
+export interface MeResponse {
+  userEntityRef: string;
+  principalType: string;
+  ownershipEntityRefs: string[];
+  /** Permission names the caller holds everywhere. */
+  permissions: string[];
+}
+
+/** `GET /api/kernel/activity/verify` */
+export interface VerifyChainResponse {
+  ok: boolean;
+  checked: number;
+  brokenAt?: number;
+}

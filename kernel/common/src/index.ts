@@ -2,3 +2,4 @@ export * from './api';
 export * from './refs';
 export * from './events';
 export * from './permissions';
+export * from './access';

@@ -10,7 +10,7 @@ import { RacineKernelClient } from './api/RacineKernelClient';
 /** Provides `racineKernelApiRef` using Backstage's discovery and (token-injecting) fetch APIs. */
 export const racineKernelApi = ApiBlueprint.make({
   name: 'client',
-  params: (defineParams) =>
+  params: defineParams =>
     defineParams({
       api: racineKernelApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },

@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import type { ActionDescriptor, NavItem, SearchHit, Workspace } from '@racine/kernel-common';
+import type { ActionDescriptor, SearchHit, Workspace } from '@racine/kernel-common';
 import type { RacineHttpClient } from './RacineHttpClient';
 import type {
   ActivityPage,
@@ -7,13 +7,14 @@ import type {
   ActivityVerification,
   CreateWorkspaceInput,
   KernelMe,
+  KernelNavItem,
   RunActionOptions,
   SearchOptions,
 } from './types';
 
 /** Typed client of the kernel's HTTP routes (`/api/kernel/*`). */
 export interface RacineKernelApi {
-  getNavigation(): Promise<NavItem[]>;
+  getNavigation(): Promise<KernelNavItem[]>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
   listActions(): Promise<ActionDescriptor[]>;
   /** Runs an action; resolves with its `output`, rejects with a `RacineApiError`. */

@@ -1,5 +1,5 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import type { ActionDescriptor, NavItem, SearchHit, Workspace } from '@racine/kernel-common';
+import type { ActionDescriptor, SearchHit, Workspace } from '@racine/kernel-common';
 import type { KernelEvent, RacineKernelApi } from './RacineKernelApi';
 import { RacineHttpClient } from './RacineHttpClient';
 import type {
@@ -8,6 +8,7 @@ import type {
   ActivityVerification,
   CreateWorkspaceInput,
   KernelMe,
+  KernelNavItem,
   RunActionOptions,
   SearchOptions,
 } from './types';
@@ -37,8 +38,8 @@ export class RacineKernelClient implements RacineKernelApi {
     });
   }
 
-  async getNavigation(): Promise<NavItem[]> {
-    const { items } = await this.http.get<{ items: NavItem[] }>('/navigation');
+  async getNavigation(): Promise<KernelNavItem[]> {
+    const { items } = await this.http.get<{ items: KernelNavItem[] }>('/navigation');
     return items;
   }
 
@@ -80,8 +81,14 @@ export class RacineKernelClient implements RacineKernelApi {
     return workspace;
   }
 
-  listActivity(query: ActivityQuery = {}, options: { signal?: AbortSignal } = {}): Promise<ActivityPage> {
-    return this.http.get<ActivityPage>('/activity', { query: { ...query }, signal: options.signal });
+  listActivity(
+    query: ActivityQuery = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ActivityPage> {
+    return this.http.get<ActivityPage>('/activity', {
+      query: { ...query },
+      signal: options.signal,
+    });
   }
 
   verifyActivity(): Promise<ActivityVerification> {

@@ -1,4 +1,4 @@
-import type { ActivityOutcome, ActivityRecord } from '@racine/kernel-common';
+import type { ActivityOutcome, ActivityRecord, NavItem } from '@racine/kernel-common';
 
 /*
  * Response shapes of kernel routes that kernel-common does not (yet) declare.
@@ -56,4 +56,13 @@ export interface RunActionOptions {
   /** Workspace the action acts in; defaults to the current workspace. */
   workspace?: string;
   signal?: AbortSignal;
+}
+
+/**
+ * A nav item with its children typed as nav items too. kernel-common's `NavItem` is inferred
+ * from a recursive zod schema, and TypeScript can infer its `children` as `unknown` records;
+ * this restates the recursion explicitly. Same JSON shape.
+ */
+export interface KernelNavItem extends Omit<NavItem, 'children'> {
+  children?: KernelNavItem[];
 }

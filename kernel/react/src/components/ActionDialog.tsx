@@ -1,4 +1,11 @@
-import { Button, ButtonProps, Dialog, DialogContent, DialogTitle, Typography } from '@material-ui/core';
+import {
+  Button,
+  ButtonProps,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  Typography,
+} from '@material-ui/core';
 import { useState } from 'react';
 import { useActions } from '../hooks/kernelHooks';
 import { ActionRunner } from './ActionRunner';
@@ -21,7 +28,7 @@ export interface ActionButtonProps {
 export function ActionButton(props: ActionButtonProps) {
   const { value: actions } = useActions();
   const [open, setOpen] = useState(false);
-  const action = actions?.find((a) => a.id === props.actionId);
+  const action = actions?.find(a => a.id === props.actionId);
   if (!action) return null;
   const close = () => setOpen(false);
   return (
@@ -52,11 +59,13 @@ export function ActionButton(props: ActionButtonProps) {
             action={action}
             autoFocus
             showOutput={!props.closeOnSuccess}
-            onSuccess={(output) => {
+            onSuccess={output => {
               props.onSuccess?.(output);
               if (props.closeOnSuccess) close();
             }}
-            secondaryActions={<Button onClick={close}>{props.closeOnSuccess ? 'Cancel' : 'Close'}</Button>}
+            secondaryActions={
+              <Button onClick={close}>{props.closeOnSuccess ? 'Cancel' : 'Close'}</Button>
+            }
           />
         </DialogContent>
       </Dialog>

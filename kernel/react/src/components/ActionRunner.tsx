@@ -1,15 +1,20 @@
 import { Box, Button, CircularProgress, makeStyles, Typography } from '@material-ui/core';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ActionDescriptor } from '@racine/kernel-common';
-import { FormEvent, ReactNode, useState } from 'react';
+import { FormEvent, ReactNode, useEffect, useRef, useState } from 'react';
 import { racineKernelApiRef } from '../api/RacineKernelApi';
 import { RacineApiError, errorMessage } from '../api/errors';
 import { JsonSchemaForm } from './JsonSchemaForm';
 import { buildInput, DraftObject, initialDraft } from './jsonSchema';
 
-const useStyles = makeStyles((theme) => ({
+const useStyles = makeStyles(theme => ({
   form: { display: 'grid', gap: theme.spacing(2) },
-  actions: { display: 'flex', gap: theme.spacing(1), alignItems: 'center', justifyContent: 'flex-end' },
+  actions: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+    justifyContent: 'flex-end',
+  },
   output: {
     margin: 0,
     padding: theme.spacing(1.5, 2),
@@ -55,7 +60,15 @@ export function ActionRunner(props: ActionRunnerProps) {
   const [draft, setDraft] = useState<DraftObject>(() => initialDraft(action.inputSchema));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState<{ kind: 'output'; output: unknown } | { kind: 'error'; message: string }>();
+  const [outcome, setOutcome] = useState<
+    { kind: 'output'; output: unknown } | { kind: 'error'; message: string }
+  >();
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  // In a scrolling dialog the outcome may render below the fold: bring it into view. (Braces
+  // matter: recent Chromium returns a promise from scrollIntoView, and an effect must not.)
+  useEffect(() => {
+    outcomeRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [outcome]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -79,7 +92,13 @@ export function ActionRunner(props: ActionRunnerProps) {
   };
 
   return (
-    <form className={classes.form} onSubmit={onSubmit} noValidate data-testid="action-form" data-action-id={action.id}>
+    <form
+      className={classes.form}
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="action-form"
+      data-action-id={action.id}
+    >
       <JsonSchemaForm
         schema={action.inputSchema}
         value={draft}
@@ -89,19 +108,6 @@ export function ActionRunner(props: ActionRunnerProps) {
         testIdPrefix="action-field"
         autoFocus={props.autoFocus}
       />
-      {outcome?.kind === 'error' && (
-        <Box className={classes.error} data-testid="action-error" role="alert">
-          <Typography variant="body2">{outcome.message}</Typography>
-        </Box>
-      )}
-      {showOutput && outcome?.kind === 'output' && (
-        <Box className={classes.result} data-testid="action-result">
-          <Typography variant="overline" color="textSecondary">
-            Output
-          </Typography>
-          <pre className={classes.output}>{formatOutput(outcome.output)}</pre>
-        </Box>
-      )}
       <Box className={classes.actions}>
         {props.secondaryActions}
         <Button
@@ -116,6 +122,19 @@ export function ActionRunner(props: ActionRunnerProps) {
           Run
         </Button>
       </Box>
+      {outcome?.kind === 'error' && (
+        <div className={classes.error} data-testid="action-error" role="alert" ref={outcomeRef}>
+          <Typography variant="body2">{outcome.message}</Typography>
+        </div>
+      )}
+      {showOutput && outcome?.kind === 'output' && (
+        <div className={classes.result} data-testid="action-result" ref={outcomeRef}>
+          <Typography variant="overline" color="textSecondary">
+            Output
+          </Typography>
+          <pre className={classes.output}>{formatOutput(outcome.output)}</pre>
+        </div>
+      )}
     </form>
   );
 }

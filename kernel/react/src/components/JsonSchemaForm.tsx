@@ -26,7 +26,7 @@ import {
   resolveSchema,
 } from './jsonSchema';
 
-const useStyles = makeStyles((theme) => ({
+const useStyles = makeStyles(theme => ({
   fields: { display: 'grid', gap: theme.spacing(2) },
   fieldset: {
     border: `1px solid ${theme.palette.divider}`,
@@ -35,7 +35,12 @@ const useStyles = makeStyles((theme) => ({
     display: 'grid',
     gap: theme.spacing(2),
   },
-  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), marginTop: theme.spacing(1) },
+  chips: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5),
+    marginTop: theme.spacing(1),
+  },
 }));
 
 export interface JsonSchemaFormProps {
@@ -54,7 +59,15 @@ export interface JsonSchemaFormProps {
 /** Renders a form for a JSON Schema object; edit a draft, then turn it into input with `buildInput`. */
 export function JsonSchemaForm(props: JsonSchemaFormProps) {
   const classes = useStyles();
-  const { schema, value, onChange, errors = {}, disabled, testIdPrefix = 'field', autoFocus } = props;
+  const {
+    schema,
+    value,
+    onChange,
+    errors = {},
+    disabled,
+    testIdPrefix = 'field',
+    autoFocus,
+  } = props;
   const fields = properties(schema);
   if (fields.length === 0) {
     return (
@@ -102,7 +115,7 @@ function ObjectFields(props: ObjectFieldsProps) {
           schema={propSchema}
           required={required.has(key)}
           value={props.value[key]}
-          onChange={(next) => props.onChange({ ...props.value, [key]: next })}
+          onChange={next => props.onChange({ ...props.value, [key]: next })}
           errors={props.errors}
           disabled={props.disabled}
           testIdPrefix={props.testIdPrefix}
@@ -145,7 +158,7 @@ function Field(props: FieldProps) {
               <Switch
                 color="primary"
                 checked={props.value === true}
-                onChange={(e) => props.onChange(e.target.checked)}
+                onChange={e => props.onChange(e.target.checked)}
                 disabled={props.disabled}
                 inputProps={{ 'data-testid': testId } as InputHTMLAttributes<HTMLInputElement>}
               />
@@ -165,7 +178,7 @@ function Field(props: FieldProps) {
           label={label}
           required={props.required}
           value={text}
-          onChange={(e) => props.onChange(e.target.value)}
+          onChange={e => props.onChange(e.target.value)}
           disabled={props.disabled}
           error={Boolean(error)}
           helperText={error ?? description}
@@ -175,7 +188,7 @@ function Field(props: FieldProps) {
           inputProps={{ 'data-testid': testId }}
         >
           <option value="">{props.required ? 'Choose…' : '(none)'}</option>
-          {enumOptions(schema).map((option) => (
+          {enumOptions(schema).map(option => (
             <option key={option} value={option}>
               {option}
             </option>
@@ -185,10 +198,15 @@ function Field(props: FieldProps) {
     case 'enum-array': {
       const selected = Array.isArray(props.value) ? props.value : [];
       return (
-        <FormControl component="fieldset" error={Boolean(error)} required={props.required} data-testid={testId}>
+        <FormControl
+          component="fieldset"
+          error={Boolean(error)}
+          required={props.required}
+          data-testid={testId}
+        >
           <FormLabel component="legend">{label}</FormLabel>
           <FormGroup row>
-            {enumOptions(schema).map((option) => (
+            {enumOptions(schema).map(option => (
               <FormControlLabel
                 key={option}
                 label={option}
@@ -198,8 +216,12 @@ function Field(props: FieldProps) {
                     size="small"
                     checked={selected.includes(option)}
                     disabled={props.disabled}
-                    onChange={(e) =>
-                      props.onChange(e.target.checked ? [...selected, option] : selected.filter((s) => s !== option))
+                    onChange={e =>
+                      props.onChange(
+                        e.target.checked
+                          ? [...selected, option]
+                          : selected.filter(s => s !== option),
+                      )
                     }
                   />
                 }
@@ -249,7 +271,10 @@ function Field(props: FieldProps) {
       );
     default: {
       const isJson = kind === 'json';
-      const multiline = isJson || props.name === 'description' || (typeof schema.maxLength === 'number' && schema.maxLength > 256);
+      const multiline =
+        isJson ||
+        props.name === 'description' ||
+        (typeof schema.maxLength === 'number' && schema.maxLength > 256);
       const inputType =
         kind === 'number' || kind === 'integer'
           ? 'number'
@@ -271,12 +296,14 @@ function Field(props: FieldProps) {
           type={inputType}
           multiline={multiline}
           minRows={multiline ? 3 : undefined}
-          onChange={(e) => props.onChange(e.target.value)}
+          onChange={e => props.onChange(e.target.value)}
           disabled={props.disabled}
           error={Boolean(error)}
           helperText={error ?? description}
           autoFocus={props.autoFocus}
-          InputLabelProps={inputType === 'datetime-local' || inputType === 'date' ? { shrink: true } : undefined}
+          InputLabelProps={
+            inputType === 'datetime-local' || inputType === 'date' ? { shrink: true } : undefined
+          }
           inputProps={{ 'data-testid': testId, spellCheck: isJson ? false : undefined }}
         />
       );
@@ -300,8 +327,8 @@ function TagField(props: {
   const commit = () => {
     const additions = pending
       .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s && !props.value.includes(s));
+      .map(s => s.trim())
+      .filter(s => s && !props.value.includes(s));
     if (additions.length > 0) props.onChange([...props.value, ...additions]);
     setPending('');
   };
@@ -322,7 +349,7 @@ function TagField(props: {
         label={props.label}
         required={props.required && props.value.length === 0}
         value={pending}
-        onChange={(e) => setPending(e.target.value)}
+        onChange={e => setPending(e.target.value)}
         onKeyDown={onKeyDown}
         onBlur={commit}
         disabled={props.disabled}
@@ -333,12 +360,16 @@ function TagField(props: {
       />
       {props.value.length > 0 && (
         <Box className={props.chipsClassName}>
-          {props.value.map((item) => (
+          {props.value.map(item => (
             <Chip
               key={item}
               size="small"
               label={item}
-              onDelete={props.disabled ? undefined : () => props.onChange(props.value.filter((v) => v !== item))}
+              onDelete={
+                props.disabled
+                  ? undefined
+                  : () => props.onChange(props.value.filter(v => v !== item))
+              }
             />
           ))}
         </Box>

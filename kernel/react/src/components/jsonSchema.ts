@@ -7,7 +7,16 @@ import type { JsonSchema } from '@racine/kernel-common';
  * edited as raw JSON so no action is ever unusable from the UI.
  */
 
-export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'enum-array' | 'string-array' | 'object' | 'json';
+export type FieldKind =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'enum'
+  | 'enum-array'
+  | 'string-array'
+  | 'object'
+  | 'json';
 
 /** What a field holds while being edited (numbers as typed text, JSON as text). */
 export type DraftValue = string | boolean | string[] | DraftObject;
@@ -32,18 +41,23 @@ export function resolveSchema(schema: JsonSchema): JsonSchema {
     }
   }
   if (Array.isArray(schema.type)) {
-    const types = schema.type.filter((t) => t !== 'null');
+    const types = schema.type.filter(t => t !== 'null');
     if (types.length === 1) return { ...schema, type: types[0] };
   }
   return schema;
 }
 
 function enumValues(schema: JsonSchema): string[] | undefined {
-  if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) return schema.enum as string[];
+  if (Array.isArray(schema.enum) && schema.enum.every(v => typeof v === 'string'))
+    return schema.enum as string[];
   for (const key of ['anyOf', 'oneOf'] as const) {
     const variants = schema[key];
-    if (Array.isArray(variants) && variants.length > 0 && variants.every((v) => isObject(v) && typeof v.const === 'string')) {
-      return variants.map((v) => (v as { const: string }).const);
+    if (
+      Array.isArray(variants) &&
+      variants.length > 0 &&
+      variants.every(v => isObject(v) && typeof v.const === 'string')
+    ) {
+      return variants.map(v => (v as { const: string }).const);
     }
   }
   return undefined;
@@ -66,7 +80,8 @@ export function fieldKind(rawSchema: JsonSchema): FieldKind {
     case 'array': {
       const items = isObject(schema.items) ? resolveSchema(schema.items) : undefined;
       if (items && enumValues(items)) return 'enum-array';
-      if (items && (items.type === 'string' || items.type === 'number' || items.type === 'integer')) return 'string-array';
+      if (items && (items.type === 'string' || items.type === 'number' || items.type === 'integer'))
+        return 'string-array';
       return 'json';
     }
     default:
@@ -78,7 +93,8 @@ export function enumOptions(rawSchema: JsonSchema): string[] {
   const schema = resolveSchema(rawSchema);
   const kind = fieldKind(schema);
   if (kind === 'enum') return enumValues(schema) ?? [];
-  if (kind === 'enum-array' && isObject(schema.items)) return enumValues(resolveSchema(schema.items)) ?? [];
+  if (kind === 'enum-array' && isObject(schema.items))
+    return enumValues(resolveSchema(schema.items)) ?? [];
   return [];
 }
 
@@ -90,7 +106,9 @@ export function properties(schema: JsonSchema): [string, JsonSchema][] {
 
 export function requiredFields(schema: JsonSchema): Set<string> {
   const required = resolveSchema(schema).required;
-  return new Set(Array.isArray(required) ? required.filter((r): r is string => typeof r === 'string') : []);
+  return new Set(
+    Array.isArray(required) ? required.filter((r): r is string => typeof r === 'string') : [],
+  );
 }
 
 /** "workspaceName" → "Workspace name". */
@@ -141,7 +159,12 @@ export function buildInput(schema: JsonSchema, draft: DraftObject): BuildResult 
   return { value, errors };
 }
 
-function buildObject(schema: JsonSchema, draft: DraftObject, prefix: string, errors: Record<string, string>): Record<string, unknown> {
+function buildObject(
+  schema: JsonSchema,
+  draft: DraftObject,
+  prefix: string,
+  errors: Record<string, string>,
+): Record<string, unknown> {
   const required = requiredFields(schema);
   const out: Record<string, unknown> = {};
   for (const [key, prop] of properties(schema)) {
@@ -173,13 +196,21 @@ function buildField(
     case 'enum-array':
     case 'string-array': {
       const items = Array.isArray(draft) ? draft : [];
-      if (items.length === 0 && required && typeof schema.minItems === 'number' && schema.minItems > 0) return missing();
-      if (typeof schema.minItems === 'number' && items.length < schema.minItems) errors[path] = `At least ${schema.minItems} item(s)`;
-      if (typeof schema.maxItems === 'number' && items.length > schema.maxItems) errors[path] = `At most ${schema.maxItems} item(s)`;
+      if (
+        items.length === 0 &&
+        required &&
+        typeof schema.minItems === 'number' &&
+        schema.minItems > 0
+      )
+        return missing();
+      if (typeof schema.minItems === 'number' && items.length < schema.minItems)
+        errors[path] = `At least ${schema.minItems} item(s)`;
+      if (typeof schema.maxItems === 'number' && items.length > schema.maxItems)
+        errors[path] = `At most ${schema.maxItems} item(s)`;
       const itemSchema = isObject(schema.items) ? resolveSchema(schema.items) : {};
       if (itemSchema.type === 'number' || itemSchema.type === 'integer') {
         const numbers = items.map(Number);
-        if (numbers.some((n) => Number.isNaN(n))) errors[path] = 'Every item must be a number';
+        if (numbers.some(n => Number.isNaN(n))) errors[path] = 'Every item must be a number';
         return numbers;
       }
       if (items.length === 0 && !required) return undefined;
@@ -192,8 +223,10 @@ function buildField(
       const n = Number(text);
       if (Number.isNaN(n)) errors[path] = 'Must be a number';
       else if (kind === 'integer' && !Number.isInteger(n)) errors[path] = 'Must be a whole number';
-      else if (typeof schema.minimum === 'number' && n < schema.minimum) errors[path] = `Must be ≥ ${schema.minimum}`;
-      else if (typeof schema.maximum === 'number' && n > schema.maximum) errors[path] = `Must be ≤ ${schema.maximum}`;
+      else if (typeof schema.minimum === 'number' && n < schema.minimum)
+        errors[path] = `Must be ≥ ${schema.minimum}`;
+      else if (typeof schema.maximum === 'number' && n > schema.maximum)
+        errors[path] = `Must be ≤ ${schema.maximum}`;
       return n;
     }
     case 'json': {
@@ -211,9 +244,17 @@ function buildField(
       const text = typeof draft === 'string' ? draft : '';
       if (text === '') return missing();
       if (kind === 'string') {
-        if (typeof schema.minLength === 'number' && text.length < schema.minLength) errors[path] = `At least ${schema.minLength} characters`;
-        else if (typeof schema.maxLength === 'number' && text.length > schema.maxLength) errors[path] = `At most ${schema.maxLength} characters`;
-        else if (typeof schema.pattern === 'string' && !safeRegExp(schema.pattern)?.test(text)) errors[path] = `Must match ${schema.pattern}`;
+        if (typeof schema.minLength === 'number' && text.length < schema.minLength)
+          errors[path] = `At least ${schema.minLength} characters`;
+        else if (typeof schema.maxLength === 'number' && text.length > schema.maxLength)
+          errors[path] = `At most ${schema.maxLength} characters`;
+        else if (typeof schema.pattern === 'string' && !safeRegExp(schema.pattern)?.test(text)) {
+          // The description usually says the format in words; the raw regex is the fallback.
+          errors[path] =
+            typeof schema.description === 'string'
+              ? `Invalid format. ${schema.description}`
+              : `Must match ${schema.pattern}`;
+        }
         if (schema.format === 'date-time') {
           // datetime-local inputs give local time without zone; the API wants ISO-8601.
           const time = new Date(text);

@@ -1,10 +1,10 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { ActionDescriptor, NavItem, SearchHit, Workspace } from '@racine/kernel-common';
+import type { ActionDescriptor, SearchHit, Workspace } from '@racine/kernel-common';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { KernelEvent } from '../api/RacineKernelApi';
 import { racineKernelApiRef } from '../api/RacineKernelApi';
 import type { RacineHttpClient } from '../api/RacineHttpClient';
-import type { KernelMe } from '../api/types';
+import type { KernelMe, KernelNavItem } from '../api/types';
 import { AsyncResource, useAsyncResource } from './useAsyncResource';
 
 /** Reloads `resource` whenever the kernel reports one of `types`. */
@@ -14,7 +14,7 @@ function useReloadOn(resource: { reload: () => void }, types: KernelEvent['type'
   const key = types.join(',');
   useEffect(
     () =>
-      kernel.subscribe((event) => {
+      kernel.subscribe(event => {
         if (key.split(',').includes(event.type)) reload();
       }),
     [kernel, reload, key],
@@ -22,7 +22,7 @@ function useReloadOn(resource: { reload: () => void }, types: KernelEvent['type'
 }
 
 /** The caller's navigation items, already filtered by the backend. */
-export function useNavigation(): AsyncResource<NavItem[]> {
+export function useNavigation(): AsyncResource<KernelNavItem[]> {
   const kernel = useApi(racineKernelApiRef);
   return useAsyncResource(() => kernel.getNavigation(), [kernel]);
 }
@@ -55,13 +55,16 @@ export function useCurrentWorkspace(): [string | undefined, (name: string | unde
   const kernel = useApi(racineKernelApiRef);
   const subscribe = useCallback(
     (onChange: () => void) =>
-      kernel.subscribe((event) => {
+      kernel.subscribe(event => {
         if (event.type === 'workspace-changed') onChange();
       }),
     [kernel],
   );
   const workspace = useSyncExternalStore(subscribe, () => kernel.getCurrentWorkspace());
-  const setWorkspace = useMemo(() => (name: string | undefined) => kernel.setCurrentWorkspace(name), [kernel]);
+  const setWorkspace = useMemo(
+    () => (name: string | undefined) => kernel.setCurrentWorkspace(name),
+    [kernel],
+  );
   return [workspace, setWorkspace];
 }
 
@@ -84,7 +87,12 @@ export function useSearch(
   const kernel = useApi(racineKernelApiRef);
   const { debounceMs = 200, limit } = options;
   const types = options.types?.join(',');
-  const [state, setState] = useState<SearchState>({ hits: [], loading: false, error: undefined, query: '' });
+  const [state, setState] = useState<SearchState>({
+    hits: [],
+    loading: false,
+    error: undefined,
+    query: '',
+  });
 
   useEffect(() => {
     const trimmed = query.trim();
@@ -93,12 +101,16 @@ export function useSearch(
       return undefined;
     }
     const controller = new AbortController();
-    setState((previous) => ({ ...previous, loading: true }));
+    setState(previous => ({ ...previous, loading: true }));
     const timer = window.setTimeout(() => {
       kernel
-        .search(trimmed, { types: types ? types.split(',') : undefined, limit, signal: controller.signal })
+        .search(trimmed, {
+          types: types ? types.split(',') : undefined,
+          limit,
+          signal: controller.signal,
+        })
         .then(
-          (hits) => setState({ hits, loading: false, error: undefined, query: trimmed }),
+          hits => setState({ hits, loading: false, error: undefined, query: trimmed }),
           (error: unknown) => {
             if (controller.signal.aborted) return;
             setState({

@@ -12,8 +12,15 @@ export interface AsyncResource<T> {
  * Loads a value with `load` whenever `deps` change; ignores results of superseded loads
  * so a slow earlier response can never overwrite a newer one.
  */
-export function useAsyncResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): AsyncResource<T> {
-  const [state, setState] = useState<{ value: T | undefined; loading: boolean; error: Error | undefined }>({
+export function useAsyncResource<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: DependencyList,
+): AsyncResource<T> {
+  const [state, setState] = useState<{
+    value: T | undefined;
+    loading: boolean;
+    error: Error | undefined;
+  }>({
     value: undefined,
     loading: true,
     error: undefined,
@@ -24,14 +31,14 @@ export function useAsyncResource<T>(load: (signal: AbortSignal) => Promise<T>, d
 
   useEffect(() => {
     const controller = new AbortController();
-    setState((previous) => ({ ...previous, loading: true }));
+    setState(previous => ({ ...previous, loading: true }));
     loadRef.current(controller.signal).then(
-      (value) => {
+      value => {
         if (!controller.signal.aborted) setState({ value, loading: false, error: undefined });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState((previous) => ({
+        setState(previous => ({
           value: previous.value,
           loading: false,
           error: error instanceof Error ? error : new Error(String(error)),
@@ -39,9 +46,9 @@ export function useAsyncResource<T>(load: (signal: AbortSignal) => Promise<T>, d
       },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is read through a ref: callers pass inline closures, and only `deps` say when to reload.
   }, [...deps, generation]);
 
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const reload = useCallback(() => setGeneration(g => g + 1), []);
   return { ...state, reload };
 }

@@ -1,0 +1,30 @@
+import { createFrontendFeatureLoader, FrontendFeature } from '@backstage/frontend-plugin-api';
+import { datasourcesPlugin } from '@racine/plugin-datasources';
+import { platformPlugin } from '@racine/plugin-platform';
+import { scanRulesetsPlugin } from '@racine/plugin-scan-rulesets';
+import { scansPlugin } from '@racine/plugin-scans';
+
+/**
+ * Frontend plugins of each governance group, by group id. A group switched off in
+ * app-config (`racine.groups.<id>.enabled: false`) is not installed at all, so its pages
+ * and routes do not exist (they 404), matching the backend, which drops its routes too.
+ */
+export const groupFrontendPlugins: Record<string, FrontendFeature[]> = {
+  platform: [platformPlugin],
+  datasources: [datasourcesPlugin],
+  'scan-rulesets': [scanRulesetsPlugin],
+  scans: [scansPlugin],
+};
+
+export function enabledGroupIds(isEnabled: (groupId: string) => boolean | undefined): string[] {
+  // A group the config does not mention is on: switching off is the explicit act.
+  return Object.keys(groupFrontendPlugins).filter(id => isEnabled(id) !== false);
+}
+
+export const racineGroupFeatures = createFrontendFeatureLoader({
+  loader({ config }) {
+    return enabledGroupIds(id => config.getOptionalBoolean(`racine.groups.${id}.enabled`)).flatMap(
+      id => groupFrontendPlugins[id] ?? [],
+    );
+  },
+});

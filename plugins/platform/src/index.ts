@@ -1,0 +1,2 @@
+export { platformPlugin } from './plugin';
+export type { PlatformHealth } from './api/types';
