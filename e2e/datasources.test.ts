@@ -33,8 +33,11 @@ describe('Data sources', () => {
   });
 
   it('lists the demo source from the sidebar', async () => {
-    await page.getByTestId('sidebar').getByRole('link', { name: 'Data sources', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/datasources');
+    await page
+      .getByTestId('sidebar')
+      .getByRole('link', { name: 'Data sources', exact: true })
+      .click();
+    await page.waitForURL(url => url.pathname === '/datasources');
     const demo = page.locator('[data-testid="datasource-row"][data-name="sample-retail"]');
     await demo.waitFor();
     await expect.poll(() => demo.textContent()).toContain('SQLite');
@@ -43,8 +46,12 @@ describe('Data sources', () => {
 
   it('opens the demo source and tests its connection', async () => {
     await page.getByRole('link', { name: 'sample-retail', exact: true }).click();
-    await expect.poll(() => page.getByTestId('datasource-name').textContent()).toBe('sample-retail');
-    expect(await page.getByTestId('datasource-config').textContent()).toContain('sample-retail.sqlite');
+    await expect
+      .poll(() => page.getByTestId('datasource-name').textContent())
+      .toBe('sample-retail');
+    expect(await page.getByTestId('datasource-config').textContent()).toContain(
+      'sample-retail.sqlite',
+    );
     await page.getByTestId('test-connection').click();
     const result = page.getByTestId('test-result');
     await result.waitFor();
@@ -69,7 +76,9 @@ describe('Data sources', () => {
 
     // Saving an empty form names the missing fields without calling the server.
     await page.getByTestId('save-datasource').click();
-    await expect.poll(() => page.getByTestId('datasource-form').textContent()).toContain('Required');
+    await expect
+      .poll(() => page.getByTestId('datasource-form').textContent())
+      .toContain('Required');
 
     await page.getByTestId('general-name').fill(name);
     await page.getByTestId('general-environment').fill('prod');
@@ -81,7 +90,9 @@ describe('Data sources', () => {
 
     await page.getByTestId('form-test-connection').click();
     await expect.poll(() => page.getByTestId('test-result').getAttribute('data-ok')).toBe('false');
-    expect(await page.getByTestId('test-result').textContent()).toContain('database "no_such_database_e2e" does not exist');
+    expect(await page.getByTestId('test-result').textContent()).toContain(
+      'database "no_such_database_e2e" does not exist',
+    );
 
     await page.getByTestId('config-database').fill('postgres');
     await page.getByTestId('form-test-connection').click();
@@ -105,7 +116,9 @@ describe('Data sources', () => {
     await screenshot(page, 'datasources-edit');
     await page.getByTestId('save-datasource').click();
     await expect.poll(() => page.getByTestId('datasource-details').count()).toBe(1);
-    await expect.poll(() => page.locator('[data-testid="secret-field"]').textContent()).toContain('stored encrypted');
+    await expect
+      .poll(() => page.locator('[data-testid="secret-field"]').textContent())
+      .toContain('stored encrypted');
     expect(await page.getByText('staging', { exact: true }).count()).toBeGreaterThan(0);
     await page.getByTestId('test-connection').click();
     await expect.poll(() => page.getByTestId('test-result').getAttribute('data-ok')).toBe('true');
@@ -117,9 +130,11 @@ describe('Data sources', () => {
     await page.waitForTimeout(400); // let the dialog finish fading in for the screenshot
     await screenshot(page, 'datasources-delete');
     await page.getByTestId('confirm-delete').click();
-    await page.waitForURL((url) => url.pathname === '/datasources');
+    await page.waitForURL(url => url.pathname === '/datasources');
     await page.locator('[data-testid="datasource-row"][data-name="sample-retail"]').waitFor();
-    expect(await page.locator(`[data-testid="datasource-row"][data-name="${name}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-testid="datasource-row"][data-name="${name}"]`).count()).toBe(
+      0,
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -274,13 +274,17 @@ describe(`kernel API for a user with no grants (${db})`, () => {
   afterAll(() => server?.stop());
 
   it('shows nothing and allows nothing', async () => {
-    expect((await (await server.request('/api/kernel/navigation')).json()).items).toEqual([]);
+    const nav = (await (await server.request('/api/kernel/navigation')).json()).items;
+    // Only the personal page every signed-in user has remains.
+    expect(nav.map((i: { id: string }) => i.id)).toEqual(['rbac.myAccess']);
     const { actions } = await (await server.request('/api/kernel/actions')).json();
     // Only actions that need no permission remain for a user without grants.
     expect(actions.every((a: { permission?: string }) => !a.permission)).toBe(true);
     expect(actions.map((a: { id: string }) => a.id)).toContain('platform.wait');
     expect((await server.request('/api/kernel/activity')).status).toBe(403);
-    expect((await server.request('/api/kernel/workspaces')).status).toBe(403);
+    // Workspaces are listed by membership: none for a user with no grants.
+    expect(await (await server.request('/api/kernel/workspaces')).json()).toEqual({ items: [] });
+    expect((await server.request('/api/kernel/workspaces/default')).status).toBe(404);
     expect((await server.request('/api/platform/health')).status).toBe(403);
     expect((await (await server.request('/api/kernel/search?q=default')).json()).hits).toEqual([]);
   });

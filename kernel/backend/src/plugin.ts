@@ -1,13 +1,15 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
   actionInvokerServiceRef,
+  routeRegistryServiceRef,
+  workspaceAccessServiceRef,
   activityLogServiceRef,
   auditServiceRef,
   kernelRegistriesServiceRef,
   navigationRegistryServiceRef,
   workspaceServiceRef,
 } from '@racine/kernel-node';
-import { activityViewPermission } from '@racine/kernel-common';
+import { activityViewPermission, workspaceCreatePermission } from '@racine/kernel-common';
 import { createKernelRouter } from './router';
 
 /**
@@ -29,8 +31,24 @@ export const kernelPlugin = createBackendPlugin({
         workspaces: workspaceServiceRef,
         navigation: navigationRegistryServiceRef,
         invoker: actionInvokerServiceRef,
+        routes: routeRegistryServiceRef,
+        workspaceAccess: workspaceAccessServiceRef,
       },
-      async init({ httpRouter, navigation, ...deps }) {
+      async init({ httpRouter, navigation, routes, ...deps }) {
+        const signedIn = 'signed-in' as const;
+        routes.register([
+          ...['/navigation', '/search', '/actions', '/workflow-steps', '/permissions', '/me'].map(
+            path => ({ method: 'GET' as const, path, audience: signedIn }),
+          ),
+          // The invoker authorizes each action with its own permission.
+          { method: 'POST', path: '/actions/:id', audience: signedIn },
+          { method: 'GET', path: '/activity', permission: activityViewPermission },
+          { method: 'GET', path: '/activity/verify', permission: activityViewPermission },
+          // Each caller sees the workspaces they belong to (admins: all).
+          { method: 'GET', path: '/workspaces', audience: signedIn },
+          { method: 'GET', path: '/workspaces/:name', audience: signedIn },
+          { method: 'POST', path: '/workspaces', permission: workspaceCreatePermission },
+        ]);
         navigation.register({
           id: 'kernel.activity',
           title: 'Activity',

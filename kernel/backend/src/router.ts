@@ -12,12 +12,13 @@ import {
   WORKSPACE_HEADER,
   workspaceCreatePermission,
   workspaceNameSchema,
-  workspaceViewPermission,
   type NavItem,
 } from '@racine/kernel-common';
 import {
   actorOf,
+  filterVisibleWorkspaces,
   type ActionInvoker,
+  type WorkspaceAccessService,
   grantedPermissionNames,
   isGranted,
   parseInput,
@@ -41,6 +42,7 @@ export interface KernelRouterOptions {
   workspaces: WorkspaceService;
   logger: LoggerService;
   invoker: ActionInvoker;
+  workspaceAccess: WorkspaceAccessService;
 }
 
 const searchQuery = z.object({
@@ -236,14 +238,22 @@ export function createKernelRouter(options: KernelRouterOptions): express.Router
 
   router.get('/workspaces', async (req, res) => {
     const credentials = await credentialsOf(req);
-    await requirePermission(credentials, workspaceViewPermission);
-    res.json({ items: await workspaces.list() });
+    res.json({
+      items: await filterVisibleWorkspaces(
+        options.workspaceAccess,
+        credentials,
+        await workspaces.list(),
+      ),
+    });
   });
 
   router.get('/workspaces/:name', async (req, res) => {
     const credentials = await credentialsOf(req);
-    await requirePermission(credentials, workspaceViewPermission);
-    res.json(await workspaces.get(req.params.name));
+    const [visible] = await filterVisibleWorkspaces(options.workspaceAccess, credentials, [
+      await workspaces.get(req.params.name),
+    ]);
+    if (!visible) throw new NotFoundError(`Workspace '${req.params.name}' does not exist`);
+    res.json(visible);
   });
 
   router.post('/workspaces', async (req, res) => {

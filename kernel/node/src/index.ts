@@ -13,3 +13,4 @@ export * from './taskQueue';
 export * from './taskQueueService';
 export * from './secrets';
 export * from './actions';
+export * from './access';

@@ -3,6 +3,8 @@ import { datasourcesPlugin } from '@racine/plugin-datasources';
 import { platformPlugin } from '@racine/plugin-platform';
 import { scanRulesetsPlugin } from '@racine/plugin-scan-rulesets';
 import { scansPlugin } from '@racine/plugin-scans';
+import { dataCatalogPlugin } from '@racine/plugin-data-catalog';
+import { rbacPlugin } from '@racine/plugin-rbac';
 
 /**
  * Frontend plugins of each governance group, by group id. A group switched off in
@@ -14,6 +16,8 @@ export const groupFrontendPlugins: Record<string, FrontendFeature[]> = {
   datasources: [datasourcesPlugin],
   'scan-rulesets': [scanRulesetsPlugin],
   scans: [scansPlugin],
+  'data-catalog': [dataCatalogPlugin],
+  rbac: [rbacPlugin],
 };
 
 export function enabledGroupIds(isEnabled: (groupId: string) => boolean | undefined): string[] {

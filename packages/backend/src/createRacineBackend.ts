@@ -5,7 +5,14 @@ import {
   type BackendFeature,
 } from '@backstage/backend-plugin-api';
 import { racineDatabaseServiceFactory } from '@racine/kernel-node';
-import { inProcessPermissionsServiceFactory } from '@racine/plugin-rbac-backend';
+import {
+  apiKeyHttpAuthServiceFactory,
+  inProcessPermissionsServiceFactory,
+  nativeAuthModule,
+  oidcAuthModule,
+  rbacPolicyModule,
+  workspaceAccessServiceFactory,
+} from '@racine/plugin-rbac-backend';
 import { appServerPlugin } from './appServer';
 import { GROUPS } from './groups';
 
@@ -24,14 +31,23 @@ export const racineGroupsLoader = createBackendFeatureLoader({
 /** The Racine backend: Backstage core, the kernel, auth, permissions and the enabled groups. */
 export function createRacineBackend(options: { overrides?: BackendFeature[] } = {}) {
   const backend = createBackend();
-  // Users' permission checks are decided in-process by the same Casbin policy.
+  // Users' permission checks are decided in-process by the same Casbin policy; every API
+  // accepts personal API keys; workspace questions are answered by the same policy.
   backend.add(inProcessPermissionsServiceFactory);
+  backend.add(apiKeyHttpAuthServiceFactory);
+  backend.add(workspaceAccessServiceFactory);
   backend.add(racineDatabaseServiceFactory);
   for (const feature of options.overrides ?? []) backend.add(feature);
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(import('@backstage/plugin-permission-backend'));
-  backend.add(import('@racine/plugin-rbac-backend'));
+  // Delivers domain events (asset.changed, scan.completed…) across replicas.
+  backend.add(import('@backstage/plugin-events-backend'));
+  // The policy, native and OIDC sign-in are always on; the rbac group (administration API) is
+  // loaded with the other groups.
+  backend.add(rbacPolicyModule);
+  backend.add(nativeAuthModule);
+  backend.add(oidcAuthModule);
   backend.add(import('@racine/kernel-backend'));
   backend.add(appServerPlugin);
   backend.add(racineGroupsLoader);

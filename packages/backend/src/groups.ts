@@ -17,4 +17,30 @@ export const GROUPS: GroupDefinition[] = [
     title: 'Platform',
     load: () => [import('@racine/plugin-platform-backend')],
   },
+  {
+    id: 'datasources',
+    title: 'Data sources',
+    load: () => [import('@racine/plugin-datasources-backend')],
+  },
+  {
+    id: 'scan-rulesets',
+    title: 'Scan rule sets',
+    load: () => [import('@racine/plugin-scan-rulesets-backend')],
+  },
+  {
+    id: 'scans',
+    title: 'Scans',
+    load: () => [import('@racine/plugin-scans-backend')],
+  },
+  {
+    id: 'data-catalog',
+    title: 'Data catalog',
+    load: () => [import('@racine/plugin-data-catalog-backend')],
+  },
+  {
+    // Off removes the administration API and pages; the policy, sign-in and API keys stay.
+    id: 'rbac',
+    title: 'Access control',
+    load: () => [import('@racine/plugin-rbac-backend')],
+  },
 ];

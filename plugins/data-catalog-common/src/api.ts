@@ -87,9 +87,7 @@ export interface ColumnTechnicalMetadata {
 }
 
 export type AssetTechnicalMetadata =
-  | TableTechnicalMetadata
-  | ColumnTechnicalMetadata
-  | Record<string, never>;
+  TableTechnicalMetadata | ColumnTechnicalMetadata | Record<string, never>;
 
 export interface ColumnProfile {
   rowCount?: number | null;
@@ -166,6 +164,8 @@ export interface TreeNode {
   status: AssetStatus;
   dataType: string | null;
   childCount: number;
+  lastSeenAt: string;
+  updatedAt: string;
 }
 
 export interface TreeResponse {

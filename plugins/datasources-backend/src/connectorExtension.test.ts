@@ -61,7 +61,10 @@ describe('datasourcesConnectorExtensionPoint', () => {
         mockServices.rootConfig.factory({
           data: {
             backend: { database: { client: 'better-sqlite3', connection: ':memory:' } },
-            racine: { dataDir, datasources: { demo: { enabled: false }, healthCheck: { enabled: false } } },
+            racine: {
+              dataDir,
+              datasources: { demo: { enabled: false }, healthCheck: { enabled: false } },
+            },
           },
         }),
       ],
@@ -76,26 +79,57 @@ describe('datasourcesConnectorExtensionPoint', () => {
 
   it('lists a connector contributed by a backend module next to the built-ins', async () => {
     const { items } = await (await fetch(`${baseUrl}/connectors`)).json();
-    expect(items.map((c: { type: string }) => c.type)).toEqual(['postgres', 'mysql', 'sqlite', 'acme-warehouse']);
+    expect(items.map((c: { type: string }) => c.type)).toEqual([
+      'postgres',
+      'mysql',
+      'sqlite',
+      'acme-warehouse',
+    ]);
     const acme = items.find((c: { type: string }) => c.type === 'acme-warehouse');
     expect(acme).toMatchObject({ title: 'ACME Warehouse', secretFields: ['apiKey'] });
-    expect(acme.configSchema.properties.apiKey).toMatchObject({ writeOnly: true, format: 'password' });
+    expect(acme.configSchema.properties.apiKey).toMatchObject({
+      writeOnly: true,
+      format: 'password',
+    });
     expect(acme.configSchema.properties.endpoint).toMatchObject({ type: 'string', format: 'uri' });
   });
 
   it('registers and tests sources of the contributed type with its own schema', async () => {
     const post = (url: string, body: unknown) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const invalid = await post(baseUrl, { name: 'acme', type: 'acme-warehouse', config: { endpoint: 'not a url' } });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const invalid = await post(baseUrl, {
+      name: 'acme',
+      type: 'acme-warehouse',
+      config: { endpoint: 'not a url' },
+    });
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).error.message).toMatch(/config\.endpoint.*config\.apiKey/);
 
-    const res = await post(baseUrl, { name: 'acme', type: 'acme-warehouse', config: { endpoint: 'https://acme.example', apiKey: 'k-123456' } });
+    const res = await post(baseUrl, {
+      name: 'acme',
+      type: 'acme-warehouse',
+      config: { endpoint: 'https://acme.example', apiKey: 'k-123456' },
+    });
     expect(res.status).toBe(201);
     const source = await res.json();
-    expect(source).toMatchObject({ type: 'acme-warehouse', config: { endpoint: 'https://acme.example' }, secretFields: ['apiKey'] });
-    expect(await (await post(`${baseUrl}/${source.id}/test`, {})).json()).toEqual({ ok: true, latencyMs: expect.any(Number), serverVersion: 'ACME 7' });
-    const failing = await post(`${baseUrl}/test`, { type: 'acme-warehouse', config: { endpoint: 'http://acme.example', apiKey: 'x' } });
+    expect(source).toMatchObject({
+      type: 'acme-warehouse',
+      config: { endpoint: 'https://acme.example' },
+      secretFields: ['apiKey'],
+    });
+    expect(await (await post(`${baseUrl}/${source.id}/test`, {})).json()).toEqual({
+      ok: true,
+      latencyMs: expect.any(Number),
+      serverVersion: 'ACME 7',
+    });
+    const failing = await post(`${baseUrl}/test`, {
+      type: 'acme-warehouse',
+      config: { endpoint: 'http://acme.example', apiKey: 'x' },
+    });
     expect(await failing.json()).toMatchObject({ ok: false, error: 'ACME only speaks HTTPS' });
   });
 });

@@ -8,9 +8,15 @@ import {
   secretBoxServiceRef,
   workflowStepRegistryServiceRef,
   workspaceServiceRef,
+  routeRegistryServiceRef,
+  type RouteDeclaration,
 } from '@racine/kernel-node';
 import {
   DATASOURCES_PLUGIN_ID,
+  datasourceCreatePermission,
+  datasourceDeletePermission,
+  datasourceEditPermission,
+  datasourceMonitorPermission,
   datasourcePermissions,
   datasourceViewPermission,
 } from '@racine/plugin-datasources-common';
@@ -31,6 +37,27 @@ import { DataSourceService } from './services/DataSourceService';
 import { demoDatabasePath, ensureDemoDataSource } from './services/DemoDataSource';
 import { HealthMonitor, readHealthCheckSettings } from './services/HealthMonitor';
 
+const datasourceRoutes: RouteDeclaration[] = [
+  { method: 'GET', path: '/connectors', permission: datasourceViewPermission },
+  {
+    method: 'POST',
+    path: '/test',
+    permission: [datasourceCreatePermission, datasourceEditPermission],
+  },
+  { method: 'GET', path: '/', permission: datasourceViewPermission },
+  { method: 'POST', path: '/', permission: datasourceCreatePermission },
+  { method: 'GET', path: '/:id', permission: datasourceViewPermission },
+  { method: 'PUT', path: '/:id', permission: datasourceEditPermission },
+  { method: 'DELETE', path: '/:id', permission: datasourceDeletePermission },
+  {
+    method: 'POST',
+    path: '/:id/test',
+    permission: [datasourceMonitorPermission, datasourceEditPermission],
+  },
+  { method: 'GET', path: '/:id/health', permission: datasourceViewPermission },
+  { method: 'GET', path: '/:id/connection', audience: 'service' },
+];
+
 /**
  * The `datasources` plugin: the databases Racine governs, their connectors (built-ins plus
  * any contributed through `datasourcesConnectorExtensionPoint`), encrypted credentials,
@@ -40,7 +67,10 @@ export const datasourcesPlugin = createBackendPlugin({
   pluginId: DATASOURCES_PLUGIN_ID,
   register(env) {
     const connectors = new ConnectorRegistry(builtinConnectors());
-    env.registerExtensionPoint(datasourcesConnectorExtensionPoint, connectorExtensionPointFor(connectors));
+    env.registerExtensionPoint(
+      datasourcesConnectorExtensionPoint,
+      connectorExtensionPointFor(connectors),
+    );
 
     env.registerInit({
       deps: {
@@ -60,16 +90,21 @@ export const datasourcesPlugin = createBackendPlugin({
         actions: actionRegistryServiceRef,
         steps: workflowStepRegistryServiceRef,
         permissionRegistry: permissionRegistryServiceRef,
+        routes: routeRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
+        deps.routes.register(datasourceRoutes);
         const knex = await deps.database.getClient();
         await migrateDatasourcesDatabase(knex);
 
         // SQLite keeps every plugin's database as a file in this directory (`connection` may also be a string).
         const connection = config.getOptional('backend.database.connection');
         const databaseDirectory =
-          connection && typeof connection === 'object' && 'directory' in connection && typeof connection.directory === 'string'
+          connection &&
+          typeof connection === 'object' &&
+          'directory' in connection &&
+          typeof connection.directory === 'string'
             ? connection.directory
             : undefined;
         const service = new DataSourceService({
@@ -88,7 +123,8 @@ export const datasourcesPlugin = createBackendPlugin({
         deps.permissionRegistry.register({
           permissions: datasourcePermissions,
           descriptions: {
-            'datasource.view': 'See data sources, their configuration (never credentials) and health',
+            'datasource.view':
+              'See data sources, their configuration (never credentials) and health',
             'datasource.create': 'Register data sources',
             'datasource.edit': 'Change data sources and their credentials',
             'datasource.delete': 'Delete data sources',
@@ -100,7 +136,13 @@ export const datasourcesPlugin = createBackendPlugin({
             viewer: ['datasource.view'],
             'data-analyst': ['datasource.view'],
             'data-owner': ['datasource.view', 'datasource.edit'],
-            'data-steward': ['datasource.view', 'datasource.create', 'datasource.edit', 'datasource.scan', 'datasource.monitor'],
+            'data-steward': [
+              'datasource.view',
+              'datasource.create',
+              'datasource.edit',
+              'datasource.scan',
+              'datasource.monitor',
+            ],
             'compliance-officer': ['datasource.view'],
             auditor: ['datasource.view'],
           },
@@ -137,7 +179,11 @@ export const datasourcesPlugin = createBackendPlugin({
         );
 
         await ensureDemoDataSource({ config, service, logger });
-        await new HealthMonitor({ service, logger, settings: readHealthCheckSettings(config) }).schedule(deps.scheduler);
+        await new HealthMonitor({
+          service,
+          logger,
+          settings: readHealthCheckSettings(config),
+        }).schedule(deps.scheduler);
       },
     });
   },

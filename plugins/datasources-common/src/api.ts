@@ -21,13 +21,19 @@ export const connectorTypeSchema = z
 export const environmentSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, dots, dashes or underscores')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+    'must be 1-63 letters, digits, dots, dashes or underscores',
+  )
   .transform(value => value.toLowerCase());
 
 export const tagSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, 'tags are 1-63 letters, digits, dots, colons, dashes or underscores')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/,
+    'tags are 1-63 letters, digits, dots, colons, dashes or underscores',
+  )
   .transform(value => value.toLowerCase());
 
 /** A connector's configuration; checked against the connector's own schema by the backend. */

@@ -10,4 +10,9 @@ export function dataSourceRef(id: string): string {
  * Service principals allowed to read a data source's connection (decrypted credentials
  * included) through `GET /api/datasources/:id/connection`.
  */
-export const CONNECTION_READERS: readonly string[] = ['plugin:scans', 'plugin:scan-rulesets', 'plugin:pipelines'];
+export const CONNECTION_READERS: readonly string[] = [
+  'plugin:scans',
+  'plugin:scan-rulesets',
+  'plugin:pipelines',
+  'plugin:classifications',
+];

@@ -11,7 +11,7 @@ const datasourcesPage = PageBlueprint.make({
     path: '/datasources',
     title: 'Data sources',
     icon: <StorageIcon />,
-    loader: () => import('./components/DataSourcesRoutes').then((m) => <m.DataSourcesRoutes />),
+    loader: () => import('./components/DataSourcesRoutes').then(m => <m.DataSourcesRoutes />),
   },
 });
 

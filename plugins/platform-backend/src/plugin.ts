@@ -9,6 +9,7 @@ import {
   actionRegistryServiceRef,
   isGranted,
   kernelDatabaseServiceRef,
+  routeRegistryServiceRef,
   navigationRegistryServiceRef,
   permissionRegistryServiceRef,
   searchRegistryServiceRef,
@@ -47,6 +48,7 @@ export const platformPlugin = createBackendPlugin({
         actions: actionRegistryServiceRef,
         steps: workflowStepRegistryServiceRef,
         permissionRegistry: permissionRegistryServiceRef,
+        routes: routeRegistryServiceRef,
       },
       async init(deps) {
         const { workspaces } = deps;
@@ -111,6 +113,9 @@ export const platformPlugin = createBackendPlugin({
           }
           res.json(await health.report());
         });
+        deps.routes.register([
+          { method: 'GET', path: '/health', permission: activityViewPermission },
+        ]);
         deps.httpRouter.use(router);
       },
     });

@@ -6,8 +6,16 @@ import {
   permissionRegistryServiceRef,
   searchRegistryServiceRef,
   workspaceServiceRef,
+  routeRegistryServiceRef,
+  type RouteDeclaration,
 } from '@racine/kernel-node';
-import { ruleSetPermissions, ruleSetViewPermission } from '@racine/plugin-scan-rulesets-common';
+import {
+  ruleSetCreatePermission,
+  ruleSetDeletePermission,
+  ruleSetEditPermission,
+  ruleSetPermissions,
+  ruleSetViewPermission,
+} from '@racine/plugin-scan-rulesets-common';
 import { createListRuleSetsAction } from './actions/createListRuleSetsAction';
 import { createPreviewRuleSetAction } from './actions/createPreviewRuleSetAction';
 import { migrateScanRulesetsDatabase } from './database/migrations';
@@ -17,6 +25,20 @@ import { DatasourcesConnectionResolver } from './services/ConnectionResolver';
 import { PreviewService } from './services/PreviewService';
 import { createRuleSetSearchProvider } from './services/ruleSetSearchProvider';
 import { RuleSetService } from './services/RuleSetService';
+
+const ruleSetRoutes: RouteDeclaration[] = [
+  { method: 'GET', path: '/', permission: ruleSetViewPermission },
+  { method: 'POST', path: '/', permission: ruleSetCreatePermission },
+  { method: 'GET', path: '/classifiers', permission: ruleSetViewPermission },
+  { method: 'GET', path: '/:id', permission: ruleSetViewPermission },
+  { method: 'PUT', path: '/:id', permission: ruleSetEditPermission },
+  { method: 'DELETE', path: '/:id', permission: ruleSetDeletePermission },
+  { method: 'GET', path: '/:id/versions', permission: ruleSetViewPermission },
+  { method: 'GET', path: '/:id/versions/:version', permission: ruleSetViewPermission },
+  { method: 'GET', path: '/:id/diff', permission: ruleSetViewPermission },
+  { method: 'POST', path: '/:id/rollback', permission: ruleSetEditPermission },
+  { method: 'POST', path: '/:id/preview', permission: ruleSetViewPermission },
+];
 
 /**
  * `scan-rulesets`: versioned rule sets that decide what a scan reads and how (filters,
@@ -40,8 +62,10 @@ export const scanRulesetsPlugin = createBackendPlugin({
         search: searchRegistryServiceRef,
         actions: actionRegistryServiceRef,
         permissionRegistry: permissionRegistryServiceRef,
+        routes: routeRegistryServiceRef,
       },
       async init(deps) {
+        deps.routes.register(ruleSetRoutes);
         const knex = await deps.database.getClient();
         await migrateScanRulesetsDatabase(knex);
         const ruleSets = new RuleSetService(new KnexRuleSetStore(knex));

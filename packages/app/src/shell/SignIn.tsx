@@ -1,6 +1,7 @@
 import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { IdentityProviders, SignInPage } from '@backstage/core-components';
 import type { SignInPageProps } from '@backstage/plugin-app-react';
+import { NativeSignInPage } from '@racine/plugin-rbac';
 
 type IdentityProvider = IdentityProviders[number];
 
@@ -18,6 +19,17 @@ export function RacineSignInPage(props: SignInPageProps) {
   const configured = config.getOptionalStringArray('auth.providers') ?? [];
   const providers = configured.flatMap(id => (signInProviders[id] ? [signInProviders[id]] : []));
   const title = config.getOptionalString('app.title') ?? 'Racine';
+  // Racine accounts: a username/password form (and MFA step), with guest beside it if allowed.
+  if (configured.includes('native')) {
+    return (
+      <NativeSignInPage
+        onSignInSuccess={props.onSignInSuccess}
+        providers={configured}
+        title={`Sign in to ${title}`}
+        environment={config.getOptionalString('auth.environment')}
+      />
+    );
+  }
   return (
     <SignInPage
       onSignInSuccess={props.onSignInSuccess}

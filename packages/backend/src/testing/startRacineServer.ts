@@ -3,8 +3,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
+import { listExpressRoutes, type MountedRoute } from '@racine/kernel-node';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import { createRacineBackend } from '../createRacineBackend';
 
@@ -20,6 +22,13 @@ export interface RacineTestServer {
   database: TestDatabase;
   /** A Backstage token for the configured guest identity. */
   token: string;
+  /**
+   * Signs in a native account (`POST /api/auth/native/refresh` with Basic credentials, plus
+   * `X-Racine-OTP` when given) and returns its Backstage token; throws on a non-200.
+   */
+  signIn(username: string, password: string, options?: { otp?: string }): Promise<string>;
+  /** Every route mounted under /api (method, full path), read from the live express tree. */
+  mountedRoutes(): MountedRoute[];
   /** fetch against the server with the guest token (unless `token: null`). */
   request(
     path: string,
@@ -33,6 +42,8 @@ export interface RacineTestServerOptions {
   config?: Record<string, unknown>;
   /** The identity guest sign-in gives (default `user:development/guest`, a platform-admin). */
   guestUser?: string;
+  /** Listen on this port (default: a free one), e.g. when a redirect URI must be known first. */
+  port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -72,7 +83,7 @@ export async function startRacineServer(
   process.env.LOG_LEVEL ??= 'warn';
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'racine-data-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const guestUser = options.guestUser ?? 'user:development/guest';
   const config = deepMerge(
@@ -87,6 +98,7 @@ export async function startRacineServer(
         environment: 'development',
         providers: {
           guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: guestUser },
+          native: {},
         },
       },
       permission: { enabled: true },
@@ -94,6 +106,8 @@ export async function startRacineServer(
         dataDir,
         app: { distDir: '/nonexistent' },
         taskQueue: { worker: true },
+        // A cheaper scrypt cost keeps sign-in tests fast; production keeps N=2^17.
+        auth: { passwordHashing: { cost: 16384 } },
         rbac: {
           grants: [{ subject: 'user:development/guest', role: 'platform-admin', workspace: '*' }],
         },
@@ -101,8 +115,15 @@ export async function startRacineServer(
     },
     options.config ?? {},
   );
+  let routesHandler: unknown;
   const backend = createRacineBackend({
     overrides: [
+      rootHttpRouterServiceFactory({
+        configure({ applyDefaults, routes }) {
+          routesHandler = routes;
+          applyDefaults();
+        },
+      }),
       createServiceFactory({
         service: coreServices.rootConfig,
         deps: {},
@@ -125,6 +146,20 @@ export async function startRacineServer(
     dataDir,
     database,
     token,
+    async signIn(username, password, signInOptions = {}) {
+      const headers: Record<string, string> = {
+        'X-Requested-With': 'XMLHttpRequest',
+        Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+      };
+      if (signInOptions.otp) headers['X-Racine-OTP'] = signInOptions.otp;
+      const res = await fetch(`${baseUrl}/api/auth/native/refresh`, { method: 'POST', headers });
+      if (!res.ok)
+        throw new Error(`Native sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+      return (await res.json()).backstageIdentity.token as string;
+    },
+    mountedRoutes() {
+      return listExpressRoutes(routesHandler).filter(r => r.path.startsWith('/api/'));
+    },
     request(path, init = {}) {
       const { token: tokenOverride, json, ...rest } = init;
       const headers = new Headers(rest.headers);

@@ -20,7 +20,8 @@ const MARIADB = {
   password: process.env.RACINE_TEST_MYSQL_PASSWORD ?? '',
 };
 
-const unique = (prefix: string) => `${prefix}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+const unique = (prefix: string) =>
+  `${prefix}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
 
 export interface PostgresFixture {
   config: { host: string; port: number; database: string; user: string; password?: string };
@@ -38,7 +39,13 @@ export async function createPostgresFixture(): Promise<PostgresFixture> {
   await client.query(`CREATE TABLE public.people (id int PRIMARY KEY, email text NOT NULL)`);
   await client.end();
   return {
-    config: { host: PG.host, port: PG.port, database, user: PG.user, ...(PG.password ? { password: PG.password } : {}) },
+    config: {
+      host: PG.host,
+      port: PG.port,
+      database,
+      user: PG.user,
+      ...(PG.password ? { password: PG.password } : {}),
+    },
     async drop() {
       const cleanup = new pg.Client({ ...PG, database: 'postgres' });
       await cleanup.connect();
@@ -64,7 +71,9 @@ export async function createMariaDbFixture(): Promise<MariaDbFixture> {
   const admin = await mysql.createConnection({ ...MARIADB, multipleStatements: false });
   try {
     await admin.query(`CREATE DATABASE \`${database}\``);
-    await admin.query(`CREATE TABLE \`${database}\`.customers (id INT PRIMARY KEY, email VARCHAR(255) NOT NULL)`);
+    await admin.query(
+      `CREATE TABLE \`${database}\`.customers (id INT PRIMARY KEY, email VARCHAR(255) NOT NULL)`,
+    );
     await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [user, password]);
     await admin.query(`CREATE USER ?@'localhost' IDENTIFIED BY ?`, [user, password]);
     await admin.query(`GRANT SELECT ON \`${database}\`.* TO ?@'%'`, [user]);

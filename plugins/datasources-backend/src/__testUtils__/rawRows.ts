@@ -7,7 +7,10 @@ import type { TestDatabase } from '@racine/kernel-node/testing';
  * server uses (SQLite: `<directory>/datasources.sqlite`; PostgreSQL: schema `datasources`),
  * to prove what is actually stored.
  */
-export async function readPluginRows(database: TestDatabase, table: string): Promise<Record<string, unknown>[]> {
+export async function readPluginRows(
+  database: TestDatabase,
+  table: string,
+): Promise<Record<string, unknown>[]> {
   if (database.kind === 'postgres') {
     return database.knex.withSchema('datasources').select('*').from(table);
   }

@@ -12,7 +12,10 @@ const summary = z.object({
   owner: z.string(),
   tags: z.array(z.string()),
   workspace: z.string(),
-  healthy: z.boolean().nullable().describe('Result of the latest connection check; null before the first'),
+  healthy: z
+    .boolean()
+    .nullable()
+    .describe('Result of the latest connection check; null before the first'),
   lastCheckedAt: z.string().nullable(),
 });
 
@@ -21,12 +24,17 @@ export function createListDataSourcesAction(service: DataSourceService) {
   return createAction({
     id: 'datasources.list',
     title: 'List data sources',
-    description: 'Lists registered data sources with their type, environment, tags and latest health.',
+    description:
+      'Lists registered data sources with their type, environment, tags and latest health.',
     input: z.object({
       workspace: z.string().optional().describe('Only sources of this workspace'),
       type: z.string().optional().describe('Only sources of this connector type, e.g. postgres'),
       environment: z.string().optional().describe('Only sources of this environment, e.g. prod'),
-      query: z.string().max(200).optional().describe('Only sources whose name, type, environment, owner or tags contain this'),
+      query: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('Only sources whose name, type, environment, owner or tags contain this'),
       limit: z.number().int().min(1).max(500).default(100),
     }),
     output: z.object({ items: z.array(summary), totalCount: z.number() }),

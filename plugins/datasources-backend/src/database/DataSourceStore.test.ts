@@ -42,7 +42,12 @@ describe(`KnexDataSourceStore (${db})`, () => {
   afterAll(() => database?.destroy());
 
   it('round-trips a source and refuses a second one of the same name in a workspace', async () => {
-    const a = source({ name: 'orders', tags: ['pii', 'prod'], sealedSecrets: 'v1:x:y:z', secretFields: ['password'] });
+    const a = source({
+      name: 'orders',
+      tags: ['pii', 'prod'],
+      sealedSecrets: 'v1:x:y:z',
+      secretFields: ['password'],
+    });
     expect(await store.insert(a)).toBe(true);
     expect(await store.get(a.id)).toEqual(a);
     expect(await store.insert(source({ name: 'orders' }))).toBe(false);
@@ -55,32 +60,64 @@ describe(`KnexDataSourceStore (${db})`, () => {
     const b = source({ name: 'beta' });
     await store.insert(a);
     await store.insert(b);
-    expect(await store.update(a.id, { owner: 'group:default/team', updatedAt: 'later', updatedBy: 'user:default/bob' })).toBe('updated');
-    expect(await store.get(a.id)).toEqual({ ...a, owner: 'group:default/team', updatedAt: 'later', updatedBy: 'user:default/bob' });
-    expect(await store.update(b.id, { name: 'alpha', updatedAt: 'x', updatedBy: 'y' })).toBe('conflict');
+    expect(
+      await store.update(a.id, {
+        owner: 'group:default/team',
+        updatedAt: 'later',
+        updatedBy: 'user:default/bob',
+      }),
+    ).toBe('updated');
+    expect(await store.get(a.id)).toEqual({
+      ...a,
+      owner: 'group:default/team',
+      updatedAt: 'later',
+      updatedBy: 'user:default/bob',
+    });
+    expect(await store.update(b.id, { name: 'alpha', updatedAt: 'x', updatedBy: 'y' })).toBe(
+      'conflict',
+    );
     expect((await store.get(b.id))?.name).toBe('beta');
-    expect(await store.update('missing', { name: 'z', updatedAt: 'x', updatedBy: 'y' })).toBe('missing');
+    expect(await store.update('missing', { name: 'z', updatedAt: 'x', updatedBy: 'y' })).toBe(
+      'missing',
+    );
   });
 
   it('claims a marker once, even when callers race', async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => store.insertOnce('demo.test', source({ name: 'demo-once', workspace: 'demo' }))),
+      Array.from({ length: 5 }, () =>
+        store.insertOnce('demo.test', source({ name: 'demo-once', workspace: 'demo' })),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const { items } = await store.list({ workspace: 'demo', limit: 10 });
     expect(items.map(i => i.name)).toEqual(['demo-once']);
     // Claimed for good: deleting the source does not make the marker claimable again.
     await store.delete(items[0].id);
-    expect(await store.insertOnce('demo.test', source({ name: 'demo-once', workspace: 'demo' }))).toBe(false);
+    expect(
+      await store.insertOnce('demo.test', source({ name: 'demo-once', workspace: 'demo' })),
+    ).toBe(false);
   });
 
   it('filters, searches (wildcards are literal) and pages with a cursor', async () => {
-    await store.insert(source({ name: 'p1', workspace: 'paging', type: 'mysql', environment: 'prod', tags: ['finance'] }));
-    await store.insert(source({ name: 'p2', workspace: 'paging', type: 'sqlite', description: 'Has 100% coverage' }));
-    await store.insert(source({ name: 'p3', workspace: 'paging', owner: 'group:default/Finance-Team' }));
+    await store.insert(
+      source({
+        name: 'p1',
+        workspace: 'paging',
+        type: 'mysql',
+        environment: 'prod',
+        tags: ['finance'],
+      }),
+    );
+    await store.insert(
+      source({ name: 'p2', workspace: 'paging', type: 'sqlite', description: 'Has 100% coverage' }),
+    );
+    await store.insert(
+      source({ name: 'p3', workspace: 'paging', owner: 'group:default/Finance-Team' }),
+    );
     await store.insert(source({ name: 'p_4', workspace: 'paging' }));
 
-    const names = async (filter: Parameters<KnexDataSourceStore['list']>[0]) => (await store.list(filter)).items.map(i => i.name);
+    const names = async (filter: Parameters<KnexDataSourceStore['list']>[0]) =>
+      (await store.list(filter)).items.map(i => i.name);
     expect(await names({ workspace: 'paging', limit: 10 })).toEqual(['p1', 'p2', 'p3', 'p_4']);
     expect(await names({ workspace: 'paging', type: 'mysql', limit: 10 })).toEqual(['p1']);
     expect(await names({ workspace: 'paging', environment: 'PROD', limit: 10 })).toEqual(['p1']);
@@ -94,7 +131,9 @@ describe(`KnexDataSourceStore (${db})`, () => {
     const second = await store.list({ workspace: 'paging', limit: 3, cursor: first.nextCursor });
     expect(second.items.map(i => i.name)).toEqual(['p_4']);
     expect(second.nextCursor).toBeUndefined();
-    await expect(store.list({ limit: 3, cursor: 'not-a-cursor' })).rejects.toThrow(InvalidCursorError);
+    await expect(store.list({ limit: 3, cursor: 'not-a-cursor' })).rejects.toThrow(
+      InvalidCursorError,
+    );
   });
 
   it('keeps the newest health checks, reports the latest per source, and deletes history with the source', async () => {
@@ -137,7 +176,11 @@ describe(`KnexDataSourceStore (${db})`, () => {
     // A check that finishes after its source was deleted is dropped.
     expect(await store.delete(a.id)).toBe(true);
     expect(await store.delete(a.id)).toBe(false);
-    await store.addHealthCheck(a.id, { ok: true, latencyMs: 1, serverVersion: 'x', trigger: 'manual', checkedAt: 'now' }, 5);
+    await store.addHealthCheck(
+      a.id,
+      { ok: true, latencyMs: 1, serverVersion: 'x', trigger: 'manual', checkedAt: 'now' },
+      5,
+    );
     expect(await store.healthHistory(a.id, 100)).toEqual([]);
     expect(await store.listIds()).not.toContain(a.id);
     expect(await store.listIds()).toContain(b.id);

@@ -27,7 +27,14 @@ export interface StoredDataSource {
 export type DataSourcePatch = Partial<
   Pick<
     StoredDataSource,
-    'name' | 'description' | 'environment' | 'owner' | 'tags' | 'config' | 'sealedSecrets' | 'secretFields'
+    | 'name'
+    | 'description'
+    | 'environment'
+    | 'owner'
+    | 'tags'
+    | 'config'
+    | 'sealedSecrets'
+    | 'secretFields'
   >
 > &
   Pick<StoredDataSource, 'updatedAt' | 'updatedBy'>;
@@ -168,7 +175,11 @@ function fromHealthRow(row: HealthRow): HealthCheck {
 /** A unique-constraint violation on either engine. */
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** `like` pattern matching `text` anywhere, with the wildcards in `text` escaped. */
@@ -201,7 +212,10 @@ export class KnexDataSourceStore implements DataSourceStore {
     return this.insertWith(this.knex, source);
   }
 
-  private async insertWith(knex: Knex | Knex.Transaction, source: StoredDataSource): Promise<boolean> {
+  private async insertWith(
+    knex: Knex | Knex.Transaction,
+    source: StoredDataSource,
+  ): Promise<boolean> {
     // Insert-if-absent in one statement, so two callers racing on a name cannot both win.
     const inserted = await knex(DATA_SOURCES_TABLE)
       .insert(toRow(source))
@@ -235,7 +249,8 @@ export class KnexDataSourceStore implements DataSourceStore {
     if (patch.tags !== undefined) changes.tags = JSON.stringify(patch.tags);
     if (patch.config !== undefined) changes.config = JSON.stringify(patch.config);
     if (patch.sealedSecrets !== undefined) changes.secrets = patch.sealedSecrets;
-    if (patch.secretFields !== undefined) changes.secret_fields = JSON.stringify(patch.secretFields);
+    if (patch.secretFields !== undefined)
+      changes.secret_fields = JSON.stringify(patch.secretFields);
     try {
       const count = await this.knex(DATA_SOURCES_TABLE).where({ id }).update(changes);
       return count > 0 ? 'updated' : 'missing';
@@ -246,7 +261,8 @@ export class KnexDataSourceStore implements DataSourceStore {
   }
 
   async get(id: string): Promise<StoredDataSource | undefined> {
-    const row = (await this.knex<SourceRow>(DATA_SOURCES_TABLE).where({ id }).first()) as SourceRow | undefined;
+    const row = (await this.knex<SourceRow>(DATA_SOURCES_TABLE).where({ id }).first()) as
+      SourceRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -274,20 +290,28 @@ export class KnexDataSourceStore implements DataSourceStore {
       const after = decodeCursor(filter.cursor);
       if (!after) throw new InvalidCursorError('cursor: not a cursor returned by this API');
       const [name, id] = after;
-      page.where(q => q.where('name', '>', name).orWhere(q2 => q2.where('name', name).andWhere('id', '>', id)));
+      page.where(q =>
+        q.where('name', '>', name).orWhere(q2 => q2.where('name', name).andWhere('id', '>', id)),
+      );
     }
-    const rows = (await page.orderBy([{ column: 'name' }, { column: 'id' }]).limit(filter.limit + 1)) as SourceRow[];
+    const rows = (await page
+      .orderBy([{ column: 'name' }, { column: 'id' }])
+      .limit(filter.limit + 1)) as SourceRow[];
     const items = rows.slice(0, filter.limit).map(fromRow);
     const last = items[items.length - 1];
     return {
       items,
       totalCount: Number(count),
-      ...(rows.length > filter.limit && last ? { nextCursor: encodeCursor(last.name, last.id) } : {}),
+      ...(rows.length > filter.limit && last
+        ? { nextCursor: encodeCursor(last.name, last.id) }
+        : {}),
     };
   }
 
   async listIds(): Promise<string[]> {
-    const rows = (await this.knex(DATA_SOURCES_TABLE).select('id').orderBy('id')) as { id: string }[];
+    const rows = (await this.knex(DATA_SOURCES_TABLE).select('id').orderBy('id')) as {
+      id: string;
+    }[];
     return rows.map(r => r.id);
   }
 

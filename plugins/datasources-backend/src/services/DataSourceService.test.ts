@@ -6,7 +6,12 @@ import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { SecretBox } from '@racine/kernel-node';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
-import { builtinConnectors, ConnectorRegistry, testConnectionWith, type AnyConnector } from '@racine/plugin-datasources-node';
+import {
+  builtinConnectors,
+  ConnectorRegistry,
+  testConnectionWith,
+  type AnyConnector,
+} from '@racine/plugin-datasources-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createPostgresFixture, type PostgresFixture } from '../__testUtils__/externalDatabases';
@@ -24,10 +29,15 @@ const leakyConnector: AnyConnector = {
   type: 'leaky',
   title: 'Leaky',
   description: 'Echoes its password in errors',
-  configSchema: z.object({ host: z.string(), token: z.string().optional() }) as unknown as AnyConnector['configSchema'],
+  configSchema: z.object({
+    host: z.string(),
+    token: z.string().optional(),
+  }) as unknown as AnyConnector['configSchema'],
   secretFields: ['token'],
   async connect(config) {
-    throw new Error(`could not log in to ${String(config.host)} with token ${String(config.token)}`);
+    throw new Error(
+      `could not log in to ${String(config.host)} with token ${String(config.token)}`,
+    );
   },
   testConnection(config) {
     return testConnectionWith(() => leakyConnector.connect(config));
@@ -49,7 +59,12 @@ describe(`DataSourceService (${db})`, () => {
       connectors: new ConnectorRegistry([...builtinConnectors(), leakyConnector]),
       secretBox: box,
       workspaces: { exists: async name => name === 'default' || name === 'finance' },
-      configPolicies: [sqlitePathPolicy({ reservedDirectories: [reserved], allowedFiles: [path.join(reserved, 'ok.sqlite')] })],
+      configPolicies: [
+        sqlitePathPolicy({
+          reservedDirectories: [reserved],
+          allowedFiles: [path.join(reserved, 'ok.sqlite')],
+        }),
+      ],
     });
 
   beforeAll(async () => {
@@ -73,15 +88,32 @@ describe(`DataSourceService (${db})`, () => {
     const [row] = await database.knex('datasources').where({ id: created.id });
     expect(JSON.stringify(row)).not.toContain('hunter2-secret');
     expect(box.openJson(row.secrets)).toEqual({ password: 'hunter2-secret' });
-    expect(await service.connection(created.id)).toMatchObject({ config: { ...postgres.config, password: 'hunter2-secret', ssl: 'disable' } });
+    expect(await service.connection(created.id)).toMatchObject({
+      config: { ...postgres.config, password: 'hunter2-secret', ssl: 'disable' },
+    });
   });
 
   it('tests saved sources against a real server and records each result', async () => {
-    const created = await service.create({ name: 'pg-health', type: 'postgres', config: postgres.config }, 'user:default/alice');
-    expect(await service.testSaved(created.id, 'manual')).toMatchObject({ ok: true, serverVersion: expect.stringContaining('PostgreSQL') });
-    await service.update(created.id, { config: { ...postgres.config, database: 'racine_no_such_db' } }, 'user:default/bob');
+    const created = await service.create(
+      { name: 'pg-health', type: 'postgres', config: postgres.config },
+      'user:default/alice',
+    );
+    expect(await service.testSaved(created.id, 'manual')).toMatchObject({
+      ok: true,
+      serverVersion: expect.stringContaining('PostgreSQL'),
+    });
+    await service.update(
+      created.id,
+      { config: { ...postgres.config, database: 'racine_no_such_db' } },
+      'user:default/bob',
+    );
     const failed = await service.testSaved(created.id, 'schedule');
-    expect(failed).toMatchObject({ ok: false, serverVersion: null, error: 'database "racine_no_such_db" does not exist', errorCode: '3D000' });
+    expect(failed).toMatchObject({
+      ok: false,
+      serverVersion: null,
+      error: 'database "racine_no_such_db" does not exist',
+      errorCode: '3D000',
+    });
     const health = await service.health(created.id);
     expect(health.history.map(h => [h.ok, h.trigger])).toEqual([
       [false, 'schedule'],
@@ -92,30 +124,49 @@ describe(`DataSourceService (${db})`, () => {
 
   it('never echoes a secret in a test error', async () => {
     const result = await service.testConfig('leaky', { host: 'h', token: 'tok-very-secret' });
-    expect(result).toMatchObject({ ok: false, error: 'could not log in to h with token <redacted>' });
+    expect(result).toMatchObject({
+      ok: false,
+      error: 'could not log in to h with token <redacted>',
+    });
   });
 
   it('names every bad config field, and refuses files in reserved directories', async () => {
-    await expect(service.create({ name: 'bad', type: 'postgres', config: { port: 0 } }, 'a')).rejects.toThrow(
-      /config\.host: .*config\.port: .*config\.database: .*config\.user/,
-    );
-    await expect(service.testConfig('nope', {})).rejects.toThrow(/type: unknown connector type 'nope'/);
     await expect(
-      service.create({ name: 'own', type: 'sqlite', config: { path: path.join(reserved, 'kernel.sqlite') } }, 'a'),
+      service.create({ name: 'bad', type: 'postgres', config: { port: 0 } }, 'a'),
+    ).rejects.toThrow(/config\.host: .*config\.port: .*config\.database: .*config\.user/);
+    await expect(service.testConfig('nope', {})).rejects.toThrow(
+      /type: unknown connector type 'nope'/,
+    );
+    await expect(
+      service.create(
+        { name: 'own', type: 'sqlite', config: { path: path.join(reserved, 'kernel.sqlite') } },
+        'a',
+      ),
     ).rejects.toThrow(/config\.path/);
     // Symlinks into the reserved directory are resolved first.
     const link = path.join(dataDir, 'innocent.sqlite');
     fs.writeFileSync(path.join(reserved, 'auth.sqlite'), '');
     fs.symlinkSync(path.join(reserved, 'auth.sqlite'), link);
-    await expect(service.create({ name: 'link', type: 'sqlite', config: { path: link } }, 'a')).rejects.toThrow(/config\.path/);
     await expect(
-      service.create({ name: 'allowed', type: 'sqlite', config: { path: path.join(reserved, 'ok.sqlite') } }, 'a'),
+      service.create({ name: 'link', type: 'sqlite', config: { path: link } }, 'a'),
+    ).rejects.toThrow(/config\.path/);
+    await expect(
+      service.create(
+        { name: 'allowed', type: 'sqlite', config: { path: path.join(reserved, 'ok.sqlite') } },
+        'a',
+      ),
     ).resolves.toMatchObject({ name: 'allowed' });
-    await expect(service.create({ name: 'x', type: 'sqlite', config: { path: '/x' }, workspace: 'nope' }, 'a')).rejects.toThrow(/workspace/);
+    await expect(
+      service.create({ name: 'x', type: 'sqlite', config: { path: '/x' }, workspace: 'nope' }, 'a'),
+    ).rejects.toThrow(/workspace/);
   });
 
   it('checks every source with the monitor and keeps the last 200 checks', async () => {
-    const monitor = new HealthMonitor({ service, logger, settings: { enabled: true, intervalSeconds: 60, concurrency: 3 } });
+    const monitor = new HealthMonitor({
+      service,
+      logger,
+      settings: { enabled: true, intervalSeconds: 60, concurrency: 3 },
+    });
     const ids = await service.allIds();
     const summary = await monitor.checkAll();
     expect(summary.checked).toBe(ids.length);
@@ -123,7 +174,10 @@ describe(`DataSourceService (${db})`, () => {
 
     const sqliteFile = path.join(dataDir, 'tiny.sqlite');
     fs.writeFileSync(sqliteFile, '');
-    const tiny = await service.create({ name: 'tiny', type: 'sqlite', config: { path: sqliteFile } }, 'a');
+    const tiny = await service.create(
+      { name: 'tiny', type: 'sqlite', config: { path: sqliteFile } },
+      'a',
+    );
     for (let i = 0; i < HEALTH_HISTORY_SIZE + 5; i++) await service.testSaved(tiny.id, 'schedule');
     const { history } = await service.health(tiny.id);
     expect(history).toHaveLength(HEALTH_HISTORY_SIZE);
@@ -138,7 +192,13 @@ describe(`DataSourceService (${db})`, () => {
     ]);
     const { items } = await service.list({ q: DEMO_SOURCE_NAME, limit: 10 });
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ type: 'sqlite', environment: 'dev', tags: ['demo'], workspace: 'default', createdBy: 'plugin:datasources' });
+    expect(items[0]).toMatchObject({
+      type: 'sqlite',
+      environment: 'dev',
+      tags: ['demo'],
+      workspace: 'default',
+      createdBy: 'plugin:datasources',
+    });
     expect(fs.existsSync(path.join(dataDir, 'sample-retail.sqlite'))).toBe(true);
     expect(await service.testSaved(items[0].id, 'manual')).toMatchObject({ ok: true });
 
@@ -152,7 +212,13 @@ describe(`DataSourceService (${db})`, () => {
     try {
       await migrateDatasourcesDatabase(fresh.knex);
       const off = makeService(fresh.knex);
-      await ensureDemoDataSource({ config: new ConfigReader({ racine: { dataDir: offDir, datasources: { demo: { enabled: false } } } }), service: off, logger });
+      await ensureDemoDataSource({
+        config: new ConfigReader({
+          racine: { dataDir: offDir, datasources: { demo: { enabled: false } } },
+        }),
+        service: off,
+        logger,
+      });
       expect((await off.list({ limit: 10 })).items).toEqual([]);
       expect(fs.existsSync(path.join(offDir, 'sample-retail.sqlite'))).toBe(false);
     } finally {

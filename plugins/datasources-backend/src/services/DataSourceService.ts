@@ -26,7 +26,11 @@ import type { ConfigPolicy } from './configPolicy';
 export const HEALTH_HISTORY_SIZE = 200;
 
 /** Connection tests must answer quickly, whatever the driver's defaults. */
-const TEST_OPTIONS: ConnectOptions = { connectTimeoutMs: 10_000, statementTimeoutMs: 15_000, maxConnections: 1 };
+const TEST_OPTIONS: ConnectOptions = {
+  connectTimeoutMs: 10_000,
+  statementTimeoutMs: 15_000,
+  maxConnections: 1,
+};
 
 export interface NewDataSource {
   name: string;
@@ -85,10 +89,14 @@ export class DataSourceService {
   async create(input: NewDataSource, actor: string): Promise<DataSource> {
     const stored = this.newRecord(input, actor);
     if (!(await this.deps.workspaces.exists(stored.workspace))) {
-      throw new InputError(`Invalid input: workspace: workspace '${stored.workspace}' does not exist`);
+      throw new InputError(
+        `Invalid input: workspace: workspace '${stored.workspace}' does not exist`,
+      );
     }
     if (!(await this.deps.store.insert(stored))) {
-      throw new ConflictError(`A data source named '${stored.name}' already exists in workspace '${stored.workspace}'`);
+      throw new ConflictError(
+        `A data source named '${stored.name}' already exists in workspace '${stored.workspace}'`,
+      );
     }
     return this.toApi(stored, null);
   }
@@ -134,7 +142,11 @@ export class DataSourceService {
     let configChanges = {};
     if (changes.config !== undefined) {
       const connector = this.requireConnector(current.type);
-      const { config, secrets } = this.validateConfig(connector, changes.config, this.open(current));
+      const { config, secrets } = this.validateConfig(
+        connector,
+        changes.config,
+        this.open(current),
+      );
       configChanges = { config, ...this.seal(secrets) };
     }
     const outcome = await this.deps.store.update(id, {
@@ -212,7 +224,11 @@ export class DataSourceService {
       };
     } else {
       result = this.toResult(
-        await this.deps.connectors.testConnection(stored.type, { ...stored.config, ...secrets }, TEST_OPTIONS),
+        await this.deps.connectors.testConnection(
+          stored.type,
+          { ...stored.config, ...secrets },
+          TEST_OPTIONS,
+        ),
         secrets,
       );
     }
@@ -228,13 +244,19 @@ export class DataSourceService {
    * Tests a configuration that is not saved, e.g. from the "Add data source" form. With
    * `dataSourceId`, that source's stored secrets fill the secret fields left out.
    */
-  async testConfig(type: string, rawConfig: Record<string, unknown>, dataSourceId?: string): Promise<ConnectionTestResult> {
+  async testConfig(
+    type: string,
+    rawConfig: Record<string, unknown>,
+    dataSourceId?: string,
+  ): Promise<ConnectionTestResult> {
     const connector = this.requireConnector(type);
     let stored: Secrets = {};
     if (dataSourceId !== undefined) {
       const current = await this.requireStored(dataSourceId);
       if (current.type !== type) {
-        throw new InputError(`Invalid input: type: data source '${dataSourceId}' is of type ${current.type}`);
+        throw new InputError(
+          `Invalid input: type: data source '${dataSourceId}' is of type ${current.type}`,
+        );
       }
       stored = this.open(current);
     }
@@ -256,8 +278,13 @@ export class DataSourceService {
   private requireConnector(type: string): AnyConnector {
     const connector = this.deps.connectors.get(type);
     if (!connector) {
-      const known = this.deps.connectors.list().map(c => c.type).join(', ');
-      throw new InputError(`Invalid input: type: unknown connector type '${type}' (installed: ${known})`);
+      const known = this.deps.connectors
+        .list()
+        .map(c => c.type)
+        .join(', ');
+      throw new InputError(
+        `Invalid input: type: unknown connector type '${type}' (installed: ${known})`,
+      );
     }
     return connector;
   }
@@ -316,7 +343,8 @@ export class DataSourceService {
     result: Awaited<ReturnType<AnyConnector['testConnection']>>,
     secrets: Secrets,
   ): ConnectionTestResult {
-    if (result.ok) return { ok: true, latencyMs: result.latencyMs, serverVersion: result.serverVersion };
+    if (result.ok)
+      return { ok: true, latencyMs: result.latencyMs, serverVersion: result.serverVersion };
     let error = result.error;
     for (const value of Object.values(secrets)) {
       if (typeof value === 'string' && value.length >= 3) error = error.split(value).join(REDACTED);

@@ -11,7 +11,9 @@ const DEMO_MARKER = 'demo.sample-retail.registered';
 
 /** Where embedded data lives: `racine.dataDir`, else RACINE_DATA_DIR, else ./data. */
 export function racineDataDir(config: Config): string {
-  return path.resolve(config.getOptionalString('racine.dataDir') ?? process.env.RACINE_DATA_DIR ?? 'data');
+  return path.resolve(
+    config.getOptionalString('racine.dataDir') ?? process.env.RACINE_DATA_DIR ?? 'data',
+  );
 }
 
 export function demoDatabasePath(config: Config): string {
@@ -54,6 +56,8 @@ export async function ensureDemoDataSource(options: {
     );
     if (registered) logger.info(`Registered the demo data source '${DEMO_SOURCE_NAME}'`);
   } catch (error) {
-    logger.warn(`Could not set up the demo data source: ${isError(error) ? error.message : String(error)}`);
+    logger.warn(
+      `Could not set up the demo data source: ${isError(error) ? error.message : String(error)}`,
+    );
   }
 }

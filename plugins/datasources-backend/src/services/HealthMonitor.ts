@@ -12,7 +12,8 @@ export interface HealthCheckSettings {
 
 /** `racine.datasources.healthCheck.{enabled, interval (seconds), concurrency}`. */
 export function readHealthCheckSettings(config: Config): HealthCheckSettings {
-  const intervalSeconds = config.getOptionalNumber('racine.datasources.healthCheck.interval') ?? 300;
+  const intervalSeconds =
+    config.getOptionalNumber('racine.datasources.healthCheck.interval') ?? 300;
   const concurrency = config.getOptionalNumber('racine.datasources.healthCheck.concurrency') ?? 4;
   if (!(intervalSeconds > 0)) {
     throw new Error('racine.datasources.healthCheck.interval must be a positive number of seconds');
@@ -62,7 +63,9 @@ export class HealthMonitor {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.deps.settings.concurrency, ids.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(this.deps.settings.concurrency, ids.length) }, worker),
+    );
     return { checked: ids.length, failing };
   }
 
@@ -73,7 +76,9 @@ export class HealthMonitor {
   async schedule(scheduler: SchedulerService): Promise<void> {
     const { settings, logger } = this.deps;
     if (!settings.enabled) {
-      logger.info('Data source health checks are off (racine.datasources.healthCheck.enabled: false)');
+      logger.info(
+        'Data source health checks are off (racine.datasources.healthCheck.enabled: false)',
+      );
       return;
     }
     await scheduler.scheduleTask({

@@ -15,7 +15,9 @@ export function createDataSourceSearchProvider(service: DataSourceService): Sear
       return items.map(source => {
         const name = source.name.toLowerCase();
         const score = name === q ? 1 : name.startsWith(q) ? 0.8 : name.includes(q) ? 0.6 : 0.4;
-        const facts = [source.type, source.environment, ...source.tags.map(t => `#${t}`)].filter(Boolean);
+        const facts = [source.type, source.environment, ...source.tags.map(t => `#${t}`)].filter(
+          Boolean,
+        );
         return {
           ref: source.ref,
           type: 'datasource',

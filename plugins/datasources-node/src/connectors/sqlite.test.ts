@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,10 +117,10 @@ afterAll(async () => {
 });
 
 describe('sqlite discovery', () => {
-  it('reports the file, the attached databases and hides sqlite_ tables', () => {
+  it('reports the file name, the attached databases and hides sqlite_ tables', () => {
     expect(discovery).toMatchObject({
       connectorType: 'sqlite',
-      database: path,
+      database: basename(path).replace(/\.(sqlite3?|db3?)$/i, ''),
       databases: ['main'],
     });
     expect(discovery.serverVersion).toMatch(/^SQLite 3\./);

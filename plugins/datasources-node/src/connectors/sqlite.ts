@@ -1,3 +1,4 @@
+import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -151,7 +152,8 @@ class SqliteSession implements ConnectorSession {
     return {
       connectorType: 'sqlite',
       serverVersion: this.serverVersion,
-      database: this.path,
+      // The file's name, not its path: catalog refs must not change when the file moves.
+      database: sqliteDatabaseName(this.path),
       databases,
       schemas: schemaNames.map(schema => ({
         name: schema,
@@ -378,3 +380,8 @@ export const sqliteConnector: Connector<SqliteConfig> = {
   connect: connectSqlite,
   testConnection: (config, options) => testConnectionWith(() => connectSqlite(config, options)),
 };
+
+/** `/data/sample-retail.sqlite` → `sample-retail`. */
+export function sqliteDatabaseName(file: string): string {
+  return nodePath.basename(file).replace(/\.(sqlite3?|db3?)$/i, '') || 'main';
+}

@@ -26,7 +26,7 @@ export class DatasourcesClient {
   constructor(private readonly http: RacineHttpClient) {}
 
   connectors(signal?: AbortSignal): Promise<ConnectorInfo[]> {
-    return this.http.get<{ items: ConnectorInfo[] }>('/connectors', { signal }).then((r) => r.items);
+    return this.http.get<{ items: ConnectorInfo[] }>('/connectors', { signal }).then(r => r.items);
   }
 
   list(query: DataSourceQuery, signal?: AbortSignal): Promise<DataSourceList> {
@@ -53,7 +53,11 @@ export class DatasourcesClient {
     return this.http.post<ConnectionTestResult>(`/${encodeURIComponent(id)}/test`, {});
   }
 
-  testConfig(type: string, config: Record<string, unknown>, dataSourceId?: string): Promise<ConnectionTestResult> {
+  testConfig(
+    type: string,
+    config: Record<string, unknown>,
+    dataSourceId?: string,
+  ): Promise<ConnectionTestResult> {
     return this.http.post<ConnectionTestResult>('/test', { type, config, dataSourceId });
   }
 

@@ -30,10 +30,22 @@ import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useDatasourcesClient } from '../api/DatasourcesClient';
 import { fieldLabel } from './connectorForm';
 import { HealthTimeline } from './HealthTimeline';
-import { HealthChip, TagChips, TestResultPanel, useDataSourceAbilities, useSharedStyles } from './shared';
+import {
+  HealthChip,
+  TagChips,
+  TestResultPanel,
+  useDataSourceAbilities,
+  useSharedStyles,
+} from './shared';
 
-const useStyles = makeStyles((theme) => ({
-  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1.5), flexWrap: 'wrap', margin: theme.spacing(1, 0, 2) },
+const useStyles = makeStyles(theme => ({
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1.5),
+    flexWrap: 'wrap',
+    margin: theme.spacing(1, 0, 2),
+  },
   title: { fontSize: 20, fontWeight: 700, margin: 0 },
   actions: { marginLeft: 'auto', display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
   card: { padding: theme.spacing(2.5), height: '100%' },
@@ -69,9 +81,9 @@ export function DataSourceDetailPage() {
   const navigate = useNavigate();
   const client = useDatasourcesClient();
   const abilities = useDataSourceAbilities();
-  const source = useAsyncResource((signal) => client.get(id, signal), [client, id]);
-  const health = useAsyncResource((signal) => client.health(id, signal), [client, id]);
-  const connectors = useAsyncResource((signal) => client.connectors(signal), [client]);
+  const source = useAsyncResource(signal => client.get(id, signal), [client, id]);
+  const health = useAsyncResource(signal => client.health(id, signal), [client, id]);
+  const connectors = useAsyncResource(signal => client.connectors(signal), [client]);
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<ConnectionTestResult>();
   const [actionError, setActionError] = useState<string>();
@@ -106,9 +118,21 @@ export function DataSourceDetailPage() {
   };
 
   const ds = source.value;
-  const connector = connectors.value?.find((c) => c.type === ds?.type);
-  const schemaProperties = (connector?.configSchema.properties ?? {}) as Record<string, { title?: string; description?: string }>;
-  const configKeys = ds ? [...new Set([...Object.keys(schemaProperties).filter((k) => !(connector?.secretFields ?? []).includes(k)), ...Object.keys(ds.config)])] : [];
+  const connector = connectors.value?.find(c => c.type === ds?.type);
+  const schemaProperties = (connector?.configSchema.properties ?? {}) as Record<
+    string,
+    { title?: string; description?: string }
+  >;
+  const configKeys = ds
+    ? [
+        ...new Set([
+          ...Object.keys(schemaProperties).filter(
+            k => !(connector?.secretFields ?? []).includes(k),
+          ),
+          ...Object.keys(ds.config),
+        ]),
+      ]
+    : [];
 
   return (
     <Box>
@@ -121,7 +145,9 @@ export function DataSourceDetailPage() {
       {source.loading && !ds && <LinearProgress />}
       {source.error && (
         <Paper variant="outlined" className={shared.error} role="alert" style={{ marginTop: 16 }}>
-          <Typography variant="body2">Could not load the data source: {source.error.message}</Typography>
+          <Typography variant="body2">
+            Could not load the data source: {source.error.message}
+          </Typography>
         </Paper>
       )}
       {ds && (
@@ -140,19 +166,37 @@ export function DataSourceDetailPage() {
                   color="primary"
                   onClick={test}
                   disabled={testing}
-                  startIcon={testing ? <CircularProgress size={16} color="inherit" /> : <SettingsEthernetIcon />}
+                  startIcon={
+                    testing ? (
+                      <CircularProgress size={16} color="inherit" />
+                    ) : (
+                      <SettingsEthernetIcon />
+                    )
+                  }
                   data-testid="test-connection"
                 >
                   {testing ? 'Testing…' : 'Test connection'}
                 </Button>
               )}
               {abilities.edit && (
-                <Button variant="outlined" startIcon={<EditIcon />} component={RouterLink} to="edit" data-testid="edit-datasource">
+                <Button
+                  variant="outlined"
+                  startIcon={<EditIcon />}
+                  component={RouterLink}
+                  to="edit"
+                  data-testid="edit-datasource"
+                >
                   Edit
                 </Button>
               )}
               {abilities.delete && (
-                <Button variant="outlined" className={shared.bad} startIcon={<DeleteIcon />} onClick={() => setConfirmDelete(true)} data-testid="delete-datasource">
+                <Button
+                  variant="outlined"
+                  className={shared.bad}
+                  startIcon={<DeleteIcon />}
+                  onClick={() => setConfirmDelete(true)}
+                  data-testid="delete-datasource"
+                >
                   Delete
                 </Button>
               )}
@@ -173,17 +217,22 @@ export function DataSourceDetailPage() {
               <Card title="Connection" testId="datasource-config">
                 <Table size="small">
                   <TableBody>
-                    {configKeys.map((key) => (
+                    {configKeys.map(key => (
                       <TableRow key={key}>
-                        <TableCell className={classes.key} title={schemaProperties[key]?.description}>
+                        <TableCell
+                          className={classes.key}
+                          title={schemaProperties[key]?.description}
+                        >
                           {schemaProperties[key]?.title ?? fieldLabel(key)}
                         </TableCell>
                         <TableCell className={shared.mono}>{renderValue(ds.config[key])}</TableCell>
                       </TableRow>
                     ))}
-                    {(connector?.secretFields ?? ds.secretFields).map((field) => (
+                    {(connector?.secretFields ?? ds.secretFields).map(field => (
                       <TableRow key={field} data-testid="secret-field">
-                        <TableCell className={classes.key}>{schemaProperties[field]?.title ?? fieldLabel(field)}</TableCell>
+                        <TableCell className={classes.key}>
+                          {schemaProperties[field]?.title ?? fieldLabel(field)}
+                        </TableCell>
                         <TableCell>
                           {ds.secretFields.includes(field) ? (
                             <Typography variant="body2" component="span" color="textSecondary">
@@ -254,18 +303,28 @@ export function DataSourceDetailPage() {
           </Grid>
         </>
       )}
-      <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} data-testid="delete-dialog">
+      <Dialog
+        open={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        data-testid="delete-dialog"
+      >
         <DialogTitle>Delete data source “{ds?.name}”?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            Racine forgets its configuration, stored credentials and health history. The database itself is not touched.
+            Racine forgets its configuration, stored credentials and health history. The database
+            itself is not touched.
           </DialogContentText>
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirmDelete(false)} disabled={deleting}>
             Cancel
           </Button>
-          <Button onClick={remove} className={shared.bad} disabled={deleting} data-testid="confirm-delete">
+          <Button
+            onClick={remove}
+            className={shared.bad}
+            disabled={deleting}
+            data-testid="confirm-delete"
+          >
             {deleting ? 'Deleting…' : 'Delete'}
           </Button>
         </DialogActions>

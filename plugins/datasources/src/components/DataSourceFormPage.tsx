@@ -16,20 +16,49 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
-import { buildInput, errorMessage, initialDraft, JsonSchemaForm, RacineApiError, useAsyncResource, type DraftObject } from '@racine/kernel-react';
-import type { ConnectionTestResult, ConnectorInfo, DataSource } from '@racine/plugin-datasources-common';
+import {
+  buildInput,
+  errorMessage,
+  initialDraft,
+  JsonSchemaForm,
+  RacineApiError,
+  useAsyncResource,
+  type DraftObject,
+} from '@racine/kernel-react';
+import type {
+  ConnectionTestResult,
+  ConnectorInfo,
+  DataSource,
+} from '@racine/plugin-datasources-common';
 import { useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useDatasourcesClient } from '../api/DatasourcesClient';
-import { fieldErrorsFrom, GENERAL_SCHEMA, publicConfigSchema, secretFieldInfo, toDraftValue } from './connectorForm';
+import {
+  fieldErrorsFrom,
+  GENERAL_SCHEMA,
+  publicConfigSchema,
+  secretFieldInfo,
+  toDraftValue,
+} from './connectorForm';
 import { TestResultPanel, useSharedStyles } from './shared';
 
-const useStyles = makeStyles((theme) => ({
-  section: { padding: theme.spacing(2.5), marginBottom: theme.spacing(2), display: 'grid', gap: theme.spacing(2) },
+const useStyles = makeStyles(theme => ({
+  section: {
+    padding: theme.spacing(2.5),
+    marginBottom: theme.spacing(2),
+    display: 'grid',
+    gap: theme.spacing(2),
+  },
   sectionTitle: { fontWeight: 600 },
   picker: { marginTop: theme.spacing(1) },
   connectorCard: { height: '100%' },
-  connectorArea: { height: '100%', display: 'flex', flexDirection: 'column', alignItems: 'stretch', justifyContent: 'flex-start' },
+  connectorArea: {
+    height: '100%',
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'stretch',
+    justifyContent: 'flex-start',
+  },
   buttons: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap', alignItems: 'center' },
   heading: { margin: theme.spacing(1, 0, 2), fontSize: 20, fontWeight: 700 },
   form: { maxWidth: 820 },
@@ -40,10 +69,14 @@ function ConnectorPicker(props: { connectors: ConnectorInfo[]; onPick: (type: st
   const classes = useStyles();
   return (
     <Grid container spacing={2} className={classes.picker} data-testid="connector-picker">
-      {props.connectors.map((connector) => (
+      {props.connectors.map(connector => (
         <Grid item xs={12} sm={6} md={4} key={connector.type}>
           <Card variant="outlined" className={classes.connectorCard}>
-            <CardActionArea className={classes.connectorArea} onClick={() => props.onPick(connector.type)} data-testid={`connector-${connector.type}`}>
+            <CardActionArea
+              className={classes.connectorArea}
+              onClick={() => props.onPick(connector.type)}
+              data-testid={`connector-${connector.type}`}
+            >
               <CardContent>
                 <Typography variant="subtitle1" style={{ fontWeight: 600 }}>
                   {connector.title}
@@ -68,17 +101,24 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
   const navigate = useNavigate();
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const connectors = useAsyncResource((signal) => client.connectors(signal), [client]);
+  const connectors = useAsyncResource(signal => client.connectors(signal), [client]);
   const existing = useAsyncResource<DataSource | undefined>(
-    (signal) => (props.mode === 'edit' ? client.get(id, signal) : Promise.resolve(undefined)),
+    signal => (props.mode === 'edit' ? client.get(id, signal) : Promise.resolve(undefined)),
     [client, id, props.mode],
   );
   const source = existing.value;
-  const type = props.mode === 'edit' ? source?.type : params.get('type') ?? undefined;
-  const connector = connectors.value?.find((c) => c.type === type);
+  const type = props.mode === 'edit' ? source?.type : (params.get('type') ?? undefined);
+  const connector = connectors.value?.find(c => c.type === type);
 
-  const configSchema = useMemo(() => (connector ? publicConfigSchema(connector.configSchema, connector.secretFields) : undefined), [connector]);
-  const secrets = useMemo(() => (connector ? secretFieldInfo(connector.configSchema, connector.secretFields) : []), [connector]);
+  const configSchema = useMemo(
+    () =>
+      connector ? publicConfigSchema(connector.configSchema, connector.secretFields) : undefined,
+    [connector],
+  );
+  const secrets = useMemo(
+    () => (connector ? secretFieldInfo(connector.configSchema, connector.secretFields) : []),
+    [connector],
+  );
 
   const [general, setGeneral] = useState<DraftObject>(() => initialDraft(GENERAL_SCHEMA));
   const [config, setConfig] = useState<DraftObject>({});
@@ -129,7 +169,8 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
       const typed = secretValues[secret.name] ?? '';
       if (clearSecrets[secret.name]) value[secret.name] = null;
       else if (typed !== '') value[secret.name] = typed;
-      else if (secret.required && !source?.secretFields.includes(secret.name)) errors[secret.name] = 'Required';
+      else if (secret.required && !source?.secretFields.includes(secret.name))
+        errors[secret.name] = 'Required';
     }
     setConfigErrors(errors);
     return Object.keys(errors).length === 0 ? value : undefined;
@@ -145,7 +186,8 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
       setTestResult(await client.testConfig(type, value, source?.id));
     } catch (error) {
       setFormError(errorMessage(error));
-      if (error instanceof RacineApiError && error.status === 400) setConfigErrors(fieldErrorsFrom(error.message, 'config'));
+      if (error instanceof RacineApiError && error.status === 400)
+        setConfigErrors(fieldErrorsFrom(error.message, 'config'));
     } finally {
       setTesting(false);
     }
@@ -157,7 +199,13 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
     setGeneralErrors(builtGeneral.errors);
     const value = buildConfig();
     if (!value || !type || Object.keys(builtGeneral.errors).length > 0) return;
-    const fields = builtGeneral.value as { name: string; description?: string; environment?: string; owner?: string; tags?: string[] };
+    const fields = builtGeneral.value as {
+      name: string;
+      description?: string;
+      environment?: string;
+      owner?: string;
+      tags?: string[];
+    };
     setSaving(true);
     try {
       const saved = source
@@ -177,13 +225,19 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
         setGeneralErrors(fieldErrorsFrom(error.message));
         setConfigErrors(fieldErrorsFrom(error.message, 'config'));
       }
-      if (error instanceof RacineApiError && error.status === 409) setGeneralErrors({ name: error.message });
+      if (error instanceof RacineApiError && error.status === 409)
+        setGeneralErrors({ name: error.message });
     } finally {
       setSaving(false);
     }
   };
 
-  const title = props.mode === 'edit' ? `Edit ${source?.name ?? 'data source'}` : connector ? `Add a ${connector.title} data source` : 'Add a data source';
+  const title =
+    props.mode === 'edit'
+      ? `Edit ${source?.name ?? 'data source'}`
+      : connector
+        ? `Add a ${connector.title} data source`
+        : 'Add a data source';
   const loadError = connectors.error ?? existing.error;
 
   return (
@@ -213,14 +267,17 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
           <Typography variant="body2" color="textSecondary">
             What kind of database is it?
           </Typography>
-          <ConnectorPicker connectors={connectors.value} onPick={(picked) => setParams({ type: picked })} />
+          <ConnectorPicker
+            connectors={connectors.value}
+            onPick={picked => setParams({ type: picked })}
+          />
         </>
       )}
       {connector && configSchema && (
         <form
           className={classes.form}
           noValidate
-          onSubmit={(e) => {
+          onSubmit={e => {
             e.preventDefault();
             void save();
           }}
@@ -230,7 +287,15 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
             <Typography variant="subtitle1" component="h3" className={classes.sectionTitle}>
               General
             </Typography>
-            <JsonSchemaForm schema={GENERAL_SCHEMA} value={general} onChange={setGeneral} errors={generalErrors} disabled={saving} testIdPrefix="general" autoFocus />
+            <JsonSchemaForm
+              schema={GENERAL_SCHEMA}
+              value={general}
+              onChange={setGeneral}
+              errors={generalErrors}
+              disabled={saving}
+              testIdPrefix="general"
+              autoFocus
+            />
           </Paper>
           <Paper variant="outlined" className={classes.section}>
             <Typography variant="subtitle1" component="h3" className={classes.sectionTitle}>
@@ -239,8 +304,15 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
             <Typography variant="body2" color="textSecondary">
               {connector.description}
             </Typography>
-            <JsonSchemaForm schema={configSchema} value={config} onChange={setConfig} errors={configErrors} disabled={saving} testIdPrefix="config" />
-            {secrets.map((secret) => {
+            <JsonSchemaForm
+              schema={configSchema}
+              value={config}
+              onChange={setConfig}
+              errors={configErrors}
+              disabled={saving}
+              testIdPrefix="config"
+            />
+            {secrets.map(secret => {
               const stored = source?.secretFields.includes(secret.name) ?? false;
               return (
                 <Box key={secret.name}>
@@ -253,12 +325,16 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
                     label={secret.label}
                     required={secret.required && !stored}
                     value={secretValues[secret.name] ?? ''}
-                    onChange={(e) => setSecretValues({ ...secretValues, [secret.name]: e.target.value })}
+                    onChange={e =>
+                      setSecretValues({ ...secretValues, [secret.name]: e.target.value })
+                    }
                     disabled={saving || clearSecrets[secret.name]}
                     error={Boolean(configErrors[secret.name])}
                     helperText={
                       configErrors[secret.name] ??
-                      (stored ? 'A value is stored (encrypted). Leave blank to keep it.' : 'Stored encrypted; never shown again.')
+                      (stored
+                        ? 'A value is stored (encrypted). Leave blank to keep it.'
+                        : 'Stored encrypted; never shown again.')
                     }
                     inputProps={{ 'data-testid': `secret-${secret.name}` }}
                   />
@@ -268,7 +344,9 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
                         <Checkbox
                           size="small"
                           checked={clearSecrets[secret.name] ?? false}
-                          onChange={(e) => setClearSecrets({ ...clearSecrets, [secret.name]: e.target.checked })}
+                          onChange={e =>
+                            setClearSecrets({ ...clearSecrets, [secret.name]: e.target.checked })
+                          }
                         />
                       }
                       label={`Remove the stored ${secret.label.toLowerCase()}`}
@@ -291,17 +369,30 @@ export function DataSourceFormPage(props: { mode: 'create' | 'edit' }) {
             {testResult && <TestResultPanel result={testResult} />}
           </Paper>
           {formError && (
-            <Paper variant="outlined" className={shared.error} role="alert" data-testid="form-error">
+            <Paper
+              variant="outlined"
+              className={shared.error}
+              role="alert"
+              data-testid="form-error"
+            >
               <Typography variant="body2">{formError}</Typography>
             </Paper>
           )}
           <Box className={classes.buttons}>
-            <Button type="submit" variant="contained" color="primary" disabled={saving} data-testid="save-datasource">
+            <Button
+              type="submit"
+              variant="contained"
+              color="primary"
+              disabled={saving}
+              data-testid="save-datasource"
+            >
               {saving ? 'Saving…' : props.mode === 'edit' ? 'Save changes' : 'Add data source'}
             </Button>
             <Button
               // Creating: back to the connector picker. Editing: back to the source.
-              onClick={() => (props.mode === 'create' ? setParams({}) : navigate('..', { relative: 'path' }))}
+              onClick={() =>
+                props.mode === 'create' ? setParams({}) : navigate('..', { relative: 'path' })
+              }
               disabled={saving}
             >
               {props.mode === 'create' ? 'Back' : 'Cancel'}

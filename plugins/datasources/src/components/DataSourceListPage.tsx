@@ -21,16 +21,34 @@ import type { DataSource } from '@racine/plugin-datasources-common';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { useDatasourcesClient } from '../api/DatasourcesClient';
-import { formatRelative, HealthChip, TagChips, useDataSourceAbilities, useSharedStyles } from './shared';
+import {
+  formatRelative,
+  HealthChip,
+  TagChips,
+  useDataSourceAbilities,
+  useSharedStyles,
+} from './shared';
 
 const PAGE_SIZE = 50;
 
-const useStyles = makeStyles((theme) => ({
-  toolbar: { display: 'flex', alignItems: 'center', gap: theme.spacing(2), marginBottom: theme.spacing(2), flexWrap: 'wrap' },
+const useStyles = makeStyles(theme => ({
+  toolbar: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+    flexWrap: 'wrap',
+  },
   search: { minWidth: 280, flex: '1 1 280px', maxWidth: 420 },
   filter: { minWidth: 160 },
   spacer: { flex: 1 },
-  empty: { padding: theme.spacing(6, 2), textAlign: 'center', display: 'grid', gap: theme.spacing(2), justifyItems: 'center' },
+  empty: {
+    padding: theme.spacing(6, 2),
+    textAlign: 'center',
+    display: 'grid',
+    gap: theme.spacing(2),
+    justifyItems: 'center',
+  },
   more: { display: 'flex', justifyContent: 'center', padding: theme.spacing(1.5) },
   name: { fontWeight: 600 },
 }));
@@ -62,23 +80,35 @@ export function DataSourceListPage() {
     return () => window.clearTimeout(timer);
   }, [text, q, params, setParams]);
 
-  const connectors = useAsyncResource((signal) => client.connectors(signal), [client]);
-  const page = useAsyncResource((signal) => client.list({ q: q || undefined, type: type || undefined, limit: PAGE_SIZE }, signal), [client, q, type]);
+  const connectors = useAsyncResource(signal => client.connectors(signal), [client]);
+  const page = useAsyncResource(
+    signal => client.list({ q: q || undefined, type: type || undefined, limit: PAGE_SIZE }, signal),
+    [client, q, type],
+  );
   useEffect(() => setExtra({ items: [] }), [page.value]);
 
   const items = [...(page.value?.items ?? []), ...extra.items];
   // The workspace column only tells something when the list spans several workspaces.
-  const showWorkspace = new Set(items.map((s) => s.workspace)).size > 1;
+  const showWorkspace = new Set(items.map(s => s.workspace)).size > 1;
   const nextCursor = extra.items.length > 0 ? extra.nextCursor : page.value?.nextCursor;
-  const titleOf = (connectorType: string) => connectors.value?.find((c) => c.type === connectorType)?.title ?? connectorType;
+  const titleOf = (connectorType: string) =>
+    connectors.value?.find(c => c.type === connectorType)?.title ?? connectorType;
 
   const loadMore = async () => {
     if (!nextCursor) return;
     setLoadingMore(true);
     setMoreError(undefined);
     try {
-      const more = await client.list({ q: q || undefined, type: type || undefined, limit: PAGE_SIZE, cursor: nextCursor });
-      setExtra((previous) => ({ items: [...previous.items, ...more.items], nextCursor: more.nextCursor }));
+      const more = await client.list({
+        q: q || undefined,
+        type: type || undefined,
+        limit: PAGE_SIZE,
+        cursor: nextCursor,
+      });
+      setExtra(previous => ({
+        items: [...previous.items, ...more.items],
+        nextCursor: more.nextCursor,
+      }));
     } catch (error) {
       setMoreError(errorMessage(error));
     } finally {
@@ -102,7 +132,7 @@ export function DataSourceListPage() {
           size="small"
           placeholder="Search by name, tag, type, environment or owner"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={e => setText(e.target.value)}
           inputProps={{ 'data-testid': 'datasource-search', 'aria-label': 'Search data sources' }}
         />
         <TextField
@@ -112,11 +142,11 @@ export function DataSourceListPage() {
           size="small"
           label="Type"
           value={type}
-          onChange={(e) => setType(e.target.value)}
+          onChange={e => setType(e.target.value)}
           inputProps={{ 'data-testid': 'datasource-type-filter' }}
         >
           <MenuItem value="">All types</MenuItem>
-          {connectors.value?.map((c) => (
+          {connectors.value?.map(c => (
             <MenuItem key={c.type} value={c.type}>
               {c.title}
             </MenuItem>
@@ -124,7 +154,14 @@ export function DataSourceListPage() {
         </TextField>
         <Box className={classes.spacer} />
         {abilities.create && (
-          <Button variant="contained" color="primary" startIcon={<AddIcon />} component={RouterLink} to="new" data-testid="add-datasource">
+          <Button
+            variant="contained"
+            color="primary"
+            startIcon={<AddIcon />}
+            component={RouterLink}
+            to="new"
+            data-testid="add-datasource"
+          >
             Add data source
           </Button>
         )}
@@ -151,14 +188,29 @@ export function DataSourceListPage() {
               </TableRow>
             </TableHead>
             <TableBody>
-              {items.map((source) => (
-                <TableRow key={source.id} hover data-testid="datasource-row" data-name={source.name}>
+              {items.map(source => (
+                <TableRow
+                  key={source.id}
+                  hover
+                  data-testid="datasource-row"
+                  data-name={source.name}
+                >
                   <TableCell>
-                    <Link component={RouterLink} to={encodeURIComponent(source.id)} className={classes.name}>
+                    <Link
+                      component={RouterLink}
+                      to={encodeURIComponent(source.id)}
+                      className={classes.name}
+                    >
                       {source.name}
                     </Link>
                     {source.description && (
-                      <Typography variant="caption" color="textSecondary" component="div" noWrap style={{ maxWidth: 360 }}>
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        component="div"
+                        noWrap
+                        style={{ maxWidth: 360 }}
+                      >
                         {source.description}
                       </Typography>
                     )}
@@ -169,7 +221,9 @@ export function DataSourceListPage() {
                     <TagChips tags={source.tags} />
                   </TableCell>
                   <TableCell>{source.owner || '—'}</TableCell>
-                  {showWorkspace && <TableCell className={shared.mono}>{source.workspace}</TableCell>}
+                  {showWorkspace && (
+                    <TableCell className={shared.mono}>{source.workspace}</TableCell>
+                  )}
                   <TableCell>
                     <HealthChip health={source.health} />
                   </TableCell>
@@ -182,7 +236,9 @@ export function DataSourceListPage() {
         {page.value && items.length === 0 && (
           <Box className={classes.empty}>
             <Typography variant="body2" color="textSecondary">
-              {q || type ? 'No data source matches these filters.' : 'No data sources yet. Register a database to start governing it.'}
+              {q || type
+                ? 'No data source matches these filters.'
+                : 'No data sources yet. Register a database to start governing it.'}
             </Typography>
             {abilities.create && !q && !type && (
               <Button variant="outlined" color="primary" component={RouterLink} to="new">
@@ -194,7 +250,9 @@ export function DataSourceListPage() {
         {nextCursor && (
           <Box className={classes.more}>
             <Button onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : `Show more (${items.length} of ${page.value?.totalCount ?? '?'})`}
+              {loadingMore
+                ? 'Loading…'
+                : `Show more (${items.length} of ${page.value?.totalCount ?? '?'})`}
             </Button>
           </Box>
         )}

@@ -1,9 +1,26 @@
-import { Box, makeStyles, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography, useTheme } from '@material-ui/core';
+import {
+  Box,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+  useTheme,
+} from '@material-ui/core';
 import type { HealthCheck } from '@racine/plugin-datasources-common';
 import { formatLatency, formatRelative, useSharedStyles } from './shared';
 
-const useStyles = makeStyles((theme) => ({
-  strip: { display: 'flex', alignItems: 'flex-end', gap: 2, height: 48, margin: theme.spacing(1, 0, 0.5) },
+const useStyles = makeStyles(theme => ({
+  strip: {
+    display: 'flex',
+    alignItems: 'flex-end',
+    gap: 2,
+    height: 48,
+    margin: theme.spacing(1, 0, 0.5),
+  },
   legend: { display: 'flex', justifyContent: 'space-between' },
   table: { marginTop: theme.spacing(2) },
   errorCell: { wordBreak: 'break-word', maxWidth: 520 },
@@ -26,8 +43,8 @@ export function HealthTimeline(props: { history: HealthCheck[]; maxRows?: number
     );
   }
   const recent = history.slice(0, 60).reverse();
-  const maxLatency = Math.max(...recent.filter((c) => c.ok).map((c) => c.latencyMs), 1);
-  const okCount = history.filter((c) => c.ok).length;
+  const maxLatency = Math.max(...recent.filter(c => c.ok).map(c => c.latencyMs), 1);
+  const okCount = history.filter(c => c.ok).length;
   return (
     <Box data-testid="health-history">
       <Typography variant="body2" color="textSecondary">
@@ -37,7 +54,7 @@ export function HealthTimeline(props: { history: HealthCheck[]; maxRows?: number
         {recent.map((check, index) => (
           <Tooltip
             key={`${check.checkedAt}-${index}`}
-            title={`${new Date(check.checkedAt).toLocaleString()}: ${check.ok ? formatLatency(check.latencyMs) : check.error ?? 'failed'}`}
+            title={`${new Date(check.checkedAt).toLocaleString()}: ${check.ok ? formatLatency(check.latencyMs) : (check.error ?? 'failed')}`}
           >
             <Box
               style={{
@@ -45,7 +62,9 @@ export function HealthTimeline(props: { history: HealthCheck[]; maxRows?: number
                 maxWidth: 14,
                 minWidth: 3,
                 borderRadius: 2,
-                height: check.ok ? `${Math.max(12, (check.latencyMs / maxLatency) * 100)}%` : '100%',
+                height: check.ok
+                  ? `${Math.max(12, (check.latencyMs / maxLatency) * 100)}%`
+                  : '100%',
                 background: check.ok ? theme.palette.success.main : theme.palette.error.main,
                 opacity: check.ok ? 0.85 : 0.7,
               }}
@@ -73,11 +92,21 @@ export function HealthTimeline(props: { history: HealthCheck[]; maxRows?: number
         </TableHead>
         <TableBody>
           {history.slice(0, maxRows).map((check, index) => (
-            <TableRow key={`${check.checkedAt}-${index}`} data-testid="health-row" data-ok={String(check.ok)}>
-              <TableCell title={check.checkedAt}>{new Date(check.checkedAt).toLocaleString()}</TableCell>
-              <TableCell className={check.ok ? shared.ok : shared.bad}>{check.ok ? 'Connected' : 'Failed'}</TableCell>
+            <TableRow
+              key={`${check.checkedAt}-${index}`}
+              data-testid="health-row"
+              data-ok={String(check.ok)}
+            >
+              <TableCell title={check.checkedAt}>
+                {new Date(check.checkedAt).toLocaleString()}
+              </TableCell>
+              <TableCell className={check.ok ? shared.ok : shared.bad}>
+                {check.ok ? 'Connected' : 'Failed'}
+              </TableCell>
               <TableCell>{formatLatency(check.latencyMs)}</TableCell>
-              <TableCell className={classes.errorCell}>{check.ok ? check.serverVersion : check.error}</TableCell>
+              <TableCell className={classes.errorCell}>
+                {check.ok ? check.serverVersion : check.error}
+              </TableCell>
               <TableCell>{check.trigger === 'schedule' ? 'Scheduled' : 'Manual'}</TableCell>
             </TableRow>
           ))}

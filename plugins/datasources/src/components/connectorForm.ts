@@ -6,15 +6,39 @@ export const GENERAL_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['name'],
   properties: {
-    name: { type: 'string', title: 'Name', minLength: 1, maxLength: 200, description: 'Unique within its workspace' },
+    name: {
+      type: 'string',
+      title: 'Name',
+      minLength: 1,
+      maxLength: 200,
+      description: 'Unique within its workspace',
+    },
     description: { type: 'string', title: 'Description', maxLength: 4000 },
     environment: { type: 'string', title: 'Environment', description: 'e.g. dev, staging or prod' },
-    owner: { type: 'string', title: 'Owner', description: 'Entity ref of the owning user or group, e.g. group:default/data-platform' },
+    owner: {
+      type: 'string',
+      title: 'Owner',
+      description: 'Entity ref of the owning user or group, e.g. group:default/data-platform',
+    },
     tags: { type: 'array', items: { type: 'string' }, title: 'Tags' },
   },
 };
 
-const ACRONYMS = new Set(['ssl', 'tls', 'url', 'uri', 'id', 'api', 'sql', 'dsn', 'ca', 'pem', 'ssh', 'jdbc', 'odbc']);
+const ACRONYMS = new Set([
+  'ssl',
+  'tls',
+  'url',
+  'uri',
+  'id',
+  'api',
+  'sql',
+  'dsn',
+  'ca',
+  'pem',
+  'ssh',
+  'jdbc',
+  'odbc',
+]);
 
 /** A label for a config key without a `title`: `sslRootCert` → "SSL root cert". */
 export function fieldLabel(key: string): string {
@@ -24,7 +48,7 @@ export function fieldLabel(key: string): string {
     .trim()
     .toLowerCase()
     .split(/\s+/)
-    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word));
+    .map(word => (ACRONYMS.has(word) ? word.toUpperCase() : word));
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -50,7 +74,9 @@ export function publicConfigSchema(schema: JsonSchema, secretFields: string[]): 
         ? { ...titled, maxLength: 100_000 }
         : titled;
   }
-  const required = Array.isArray(schema.required) ? schema.required.filter((r) => typeof r === 'string' && !secretFields.includes(r)) : [];
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter(r => typeof r === 'string' && !secretFields.includes(r))
+    : [];
   return { ...schema, properties: kept, required };
 }
 
@@ -64,8 +90,10 @@ export interface SecretFieldInfo {
 export function secretFieldInfo(schema: JsonSchema, secretFields: string[]): SecretFieldInfo[] {
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
-  return secretFields.map((name) => {
-    const property = isRecord(properties[name]) ? (properties[name] as Record<string, unknown>) : {};
+  return secretFields.map(name => {
+    const property = isRecord(properties[name])
+      ? (properties[name] as Record<string, unknown>)
+      : {};
     return {
       name,
       label: typeof property.title === 'string' ? property.title : fieldLabel(name),

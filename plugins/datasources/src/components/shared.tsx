@@ -6,15 +6,28 @@ import { useMe } from '@racine/kernel-react';
 import type { ConnectionTestResult, HealthCheck } from '@racine/plugin-datasources-common';
 import { useMemo } from 'react';
 
-export const useSharedStyles = makeStyles((theme) => ({
+export const useSharedStyles = makeStyles(theme => ({
   ok: { color: theme.palette.success.main, borderColor: theme.palette.success.main },
   bad: { color: theme.palette.error.main, borderColor: theme.palette.error.main },
   unknown: { color: theme.palette.text.secondary },
   icon: { color: 'inherit' },
-  mono: { fontFamily: '"JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace', fontSize: 13 },
+  mono: {
+    fontFamily: '"JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace',
+    fontSize: 13,
+  },
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
-  error: { padding: theme.spacing(2), marginBottom: theme.spacing(2), color: theme.palette.error.main, borderColor: theme.palette.error.main },
-  result: { padding: theme.spacing(1.5, 2), display: 'flex', gap: theme.spacing(1.5), alignItems: 'flex-start' },
+  error: {
+    padding: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+    color: theme.palette.error.main,
+    borderColor: theme.palette.error.main,
+  },
+  result: {
+    padding: theme.spacing(1.5, 2),
+    display: 'flex',
+    gap: theme.spacing(1.5),
+    alignItems: 'flex-start',
+  },
   resultOk: { borderColor: theme.palette.success.main },
   resultBad: { borderColor: theme.palette.error.main },
   resultText: { wordBreak: 'break-word' },
@@ -78,13 +91,19 @@ export function HealthChip(props: { health: HealthCheck | null }) {
       size="small"
       variant="outlined"
       className={health.ok ? classes.ok : classes.bad}
-      icon={health.ok ? <CheckCircleIcon className={classes.icon} fontSize="small" /> : <ErrorIcon className={classes.icon} fontSize="small" />}
+      icon={
+        health.ok ? (
+          <CheckCircleIcon className={classes.icon} fontSize="small" />
+        ) : (
+          <ErrorIcon className={classes.icon} fontSize="small" />
+        )
+      }
       label={health.ok ? `Healthy · ${formatLatency(health.latencyMs)}` : 'Failing'}
       data-testid="health-chip"
       data-state={health.ok ? 'ok' : 'failing'}
     />
   );
-  const title = `${health.ok ? 'Connected' : health.error ?? 'Failed'} — checked ${formatRelative(health.checkedAt)}`;
+  const title = `${health.ok ? 'Connected' : (health.error ?? 'Failed')} — checked ${formatRelative(health.checkedAt)}`;
   return (
     <Tooltip title={title}>
       <span>{chip}</span>
@@ -97,7 +116,7 @@ export function TagChips(props: { tags: string[] }) {
   if (props.tags.length === 0) return null;
   return (
     <Box className={classes.chips}>
-      {props.tags.map((tag) => (
+      {props.tags.map(tag => (
         <Chip key={tag} size="small" label={tag} />
       ))}
     </Box>
@@ -116,7 +135,11 @@ export function TestResultPanel(props: { result: ConnectionTestResult }) {
       data-ok={String(result.ok)}
       role="status"
     >
-      {result.ok ? <CheckCircleIcon className={classes.ok} /> : <ErrorIcon className={classes.bad} />}
+      {result.ok ? (
+        <CheckCircleIcon className={classes.ok} />
+      ) : (
+        <ErrorIcon className={classes.bad} />
+      )}
       <Box>
         <Typography variant="subtitle2">
           {result.ok ? `Connected in ${formatLatency(result.latencyMs)}` : 'Connection failed'}

@@ -1,4 +1,4 @@
-/** The built-in roles, seeded on first start; plugins add their permissions to them. */
+/** A role as config and the seed describe it: permission names, parents. */
 export interface RoleDefinition {
   name: string;
   description: string;
@@ -6,6 +6,10 @@ export interface RoleDefinition {
   inherits: string[];
 }
 
+/**
+ * The built-in roles, seeded on first start and editable afterwards. Plugins add their
+ * permissions to them through the default grants they register in the kernel registry.
+ */
 export const BUILTIN_ROLES: RoleDefinition[] = [
   {
     name: 'platform-admin',
@@ -48,5 +52,12 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
     description: 'Reads everything, including the activity trail.',
     permissions: ['activity.view'],
     inherits: ['viewer'],
+  },
+  {
+    name: 'workspace-owner',
+    description:
+      "Manages a workspace's members and decides its access requests (grant it in that workspace).",
+    permissions: ['workspace.manage'],
+    inherits: [],
   },
 ];

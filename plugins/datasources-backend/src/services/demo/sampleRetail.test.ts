@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSampleRetailData, isLuhnValid, luhnCheckDigit, writeSampleRetailDatabase } from './sampleRetail';
+import {
+  generateSampleRetailData,
+  isLuhnValid,
+  luhnCheckDigit,
+  writeSampleRetailDatabase,
+} from './sampleRetail';
 
 /** ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 = 1. */
 function isValidIban(iban: string): boolean {
@@ -19,7 +24,11 @@ function dumpTables(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
     const hash = crypto.createHash('sha256');
-    const objects = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+    const objects = db
+      .prepare(
+        `SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
+      .all() as {
       type: string;
       name: string;
       sql: string;
@@ -27,7 +36,8 @@ function dumpTables(file: string): string {
     for (const object of objects) {
       hash.update(`${object.type}:${object.name}:${object.sql}\n`);
       if (object.type === 'table' || object.type === 'view') {
-        for (const row of db.prepare(`SELECT * FROM "${object.name}"`).all()) hash.update(`${JSON.stringify(row)}\n`);
+        for (const row of db.prepare(`SELECT * FROM "${object.name}"`).all())
+          hash.update(`${JSON.stringify(row)}\n`);
       }
     }
     return hash.digest('hex');
@@ -51,8 +61,16 @@ describe('the sample-retail demo database', () => {
     const data = generateSampleRetailData();
     expect(generateSampleRetailData()).toEqual(data);
 
-    const counts = Object.fromEntries(Object.entries(data).map(([table, rows]) => [table, rows.length]));
-    expect(counts).toMatchObject({ products: 80, customers: 400, orders: 1200, payments: 1200, employees: 120 });
+    const counts = Object.fromEntries(
+      Object.entries(data).map(([table, rows]) => [table, rows.length]),
+    );
+    expect(counts).toMatchObject({
+      products: 80,
+      customers: 400,
+      orders: 1200,
+      payments: 1200,
+      employees: 120,
+    });
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(4000);
     expect(total).toBeLessThan(10_000);
@@ -62,7 +80,9 @@ describe('the sample-retail demo database', () => {
       expect(customer.date_of_birth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(customer.phone).toMatch(/^\+\d/);
     }
-    expect(new Set(data.customers.map(c => c.country_code))).toEqual(new Set(['US', 'GB', 'DE', 'FR', 'NL']));
+    expect(new Set(data.customers.map(c => c.country_code))).toEqual(
+      new Set(['US', 'GB', 'DE', 'FR', 'NL']),
+    );
 
     const cards = data.payments.filter(p => p.method === 'card');
     expect(cards.length).toBeGreaterThan(600);
@@ -93,9 +113,18 @@ describe('the sample-retail demo database', () => {
 
     const db = new Database(a, { readonly: true });
     try {
-      const top = db.prepare('SELECT * FROM customer_order_totals ORDER BY total_spent DESC LIMIT 1').get() as Record<string, unknown>;
-      expect(top).toMatchObject({ order_count: expect.any(Number), email: expect.stringContaining('@') });
-      const orphans = db.prepare('SELECT count(*) AS n FROM order_items i LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL').get();
+      const top = db
+        .prepare('SELECT * FROM customer_order_totals ORDER BY total_spent DESC LIMIT 1')
+        .get() as Record<string, unknown>;
+      expect(top).toMatchObject({
+        order_count: expect.any(Number),
+        email: expect.stringContaining('@'),
+      });
+      const orphans = db
+        .prepare(
+          'SELECT count(*) AS n FROM order_items i LEFT JOIN orders o ON o.order_id = i.order_id WHERE o.order_id IS NULL',
+        )
+        .get();
       expect(orphans).toEqual({ n: 0 });
     } finally {
       db.close();

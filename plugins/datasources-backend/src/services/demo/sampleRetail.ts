@@ -37,11 +37,22 @@ const COUNTRIES: Country[] = [
 
 const CARD_BRANDS = [
   { value: { brand: 'visa', prefixes: ['4'], length: 16 }, weight: 55 },
-  { value: { brand: 'mastercard', prefixes: ['51', '52', '53', '54', '55'], length: 16 }, weight: 35 },
+  {
+    value: { brand: 'mastercard', prefixes: ['51', '52', '53', '54', '55'], length: 16 },
+    weight: 35,
+  },
   { value: { brand: 'amex', prefixes: ['34', '37'], length: 15 }, weight: 10 },
 ];
 
-const DEPARTMENTS = ['Sales', 'Customer Service', 'Logistics', 'Finance', 'Marketing', 'Engineering', 'Human Resources'];
+const DEPARTMENTS = [
+  'Sales',
+  'Customer Service',
+  'Logistics',
+  'Finance',
+  'Marketing',
+  'Engineering',
+  'Human Resources',
+];
 
 /** The Luhn check digit that makes `digits` + it a valid number. */
 export function luhnCheckDigit(digits: string): number {
@@ -84,7 +95,9 @@ export interface SampleRetailData {
 /** Generates every row; the same rows on every call. */
 export function generateSampleRetailData(): SampleRetailData {
   const main = seeded([en_US, en, base], 0);
-  const byCountry = new Map(COUNTRIES.map((country, i) => [country.code, seeded(country.locale, i + 1)]));
+  const byCountry = new Map(
+    COUNTRIES.map((country, i) => [country.code, seeded(country.locale, i + 1)]),
+  );
   const localFaker = (code: string) => byCountry.get(code)!;
 
   const products = Array.from({ length: COUNTS.products }, (_, i) => ({
@@ -93,11 +106,15 @@ export function generateSampleRetailData(): SampleRetailData {
     name: main.commerce.productName(),
     category: main.commerce.department(),
     unit_price: Number(main.commerce.price({ min: 3, max: 900, dec: 2 })),
-    created_at: isoTime(main.date.between({ from: '2020-01-01T00:00:00Z', to: '2022-01-01T00:00:00Z' })),
+    created_at: isoTime(
+      main.date.between({ from: '2020-01-01T00:00:00Z', to: '2022-01-01T00:00:00Z' }),
+    ),
   }));
 
   const customers = Array.from({ length: COUNTS.customers }, (_, i) => {
-    const country = main.helpers.weightedArrayElement(COUNTRIES.map(c => ({ value: c, weight: c.weight })));
+    const country = main.helpers.weightedArrayElement(
+      COUNTRIES.map(c => ({ value: c, weight: c.weight })),
+    );
     const faker = localFaker(country.code);
     const sex = faker.person.sexType();
     const firstName = faker.person.firstName(sex);
@@ -106,7 +123,9 @@ export function generateSampleRetailData(): SampleRetailData {
       customer_id: i + 1,
       first_name: firstName,
       last_name: lastName,
-      email: faker.internet.email({ firstName, lastName, allowSpecialCharacters: false }).toLowerCase(),
+      email: faker.internet
+        .email({ firstName, lastName, allowSpecialCharacters: false })
+        .toLowerCase(),
       phone: faker.phone.number({ style: 'international' }),
       date_of_birth: isoDate(faker.date.birthdate({ mode: 'age', min: 18, max: 85 })),
       street_address: faker.location.streetAddress(),
@@ -121,7 +140,9 @@ export function generateSampleRetailData(): SampleRetailData {
         { value: 'platinum', weight: 5 },
       ]),
       marketing_opt_in: main.datatype.boolean({ probability: 0.4 }) ? 1 : 0,
-      created_at: isoTime(main.date.between({ from: '2020-01-01T00:00:00Z', to: '2024-06-30T00:00:00Z' })),
+      created_at: isoTime(
+        main.date.between({ from: '2020-01-01T00:00:00Z', to: '2024-06-30T00:00:00Z' }),
+      ),
     };
   });
 
@@ -131,7 +152,10 @@ export function generateSampleRetailData(): SampleRetailData {
   for (let i = 0; i < COUNTS.orders; i++) {
     const customer = main.helpers.arrayElement(customers);
     const country = COUNTRIES.find(c => c.code === customer.country_code)!;
-    const orderDate = main.date.between({ from: '2022-01-01T00:00:00Z', to: '2024-12-31T00:00:00Z' });
+    const orderDate = main.date.between({
+      from: '2022-01-01T00:00:00Z',
+      to: '2024-12-31T00:00:00Z',
+    });
     const status = main.helpers.weightedArrayElement([
       { value: 'delivered', weight: 70 },
       { value: 'shipped', weight: 10 },
@@ -185,8 +209,13 @@ export function generateSampleRetailData(): SampleRetailData {
     if (method === 'card') {
       const brand = main.helpers.weightedArrayElement(CARD_BRANDS);
       const prefix = main.helpers.arrayElement(brand.prefixes);
-      const body = prefix + main.string.numeric({ length: brand.length - prefix.length - 1, allowLeadingZeros: true });
-      const expiry = main.date.between({ from: orderDate, to: new Date(orderDate.getTime() + 5 * 365 * 86_400_000) });
+      const body =
+        prefix +
+        main.string.numeric({ length: brand.length - prefix.length - 1, allowLeadingZeros: true });
+      const expiry = main.date.between({
+        from: orderDate,
+        to: new Date(orderDate.getTime() + 5 * 365 * 86_400_000),
+      });
       card = {
         brand: brand.brand,
         number: `${body}${luhnCheckDigit(body)}`,
@@ -197,7 +226,9 @@ export function generateSampleRetailData(): SampleRetailData {
       payment_id: i + 1,
       order_id: orderId,
       customer_id: customer.customer_id,
-      paid_at: isoTime(new Date(orderDate.getTime() + main.number.int({ min: 1, max: 3600 }) * 1000)),
+      paid_at: isoTime(
+        new Date(orderDate.getTime() + main.number.int({ min: 1, max: 3600 }) * 1000),
+      ),
       method,
       amount: total,
       currency: country.currency,
@@ -206,7 +237,10 @@ export function generateSampleRetailData(): SampleRetailData {
       card_holder_name: card ? `${customer.first_name} ${customer.last_name}` : null,
       card_number: card?.number ?? null,
       card_expiry: card?.expiry ?? null,
-      iban: method === 'sepa_transfer' ? faker.finance.iban({ formatted: false, countryCode: country.code }) : null,
+      iban:
+        method === 'sepa_transfer'
+          ? faker.finance.iban({ formatted: false, countryCode: country.code })
+          : null,
       payer_email: method === 'paypal' ? customer.email : null,
     });
   }
@@ -218,7 +252,8 @@ export function generateSampleRetailData(): SampleRetailData {
     const sex = staff.person.sexType();
     const firstName = staff.person.firstName(sex);
     const lastName = staff.person.lastName(sex);
-    const department = i < managers ? DEPARTMENTS[i % DEPARTMENTS.length] : main.helpers.arrayElement(DEPARTMENTS);
+    const department =
+      i < managers ? DEPARTMENTS[i % DEPARTMENTS.length] : main.helpers.arrayElement(DEPARTMENTS);
     // SSN-shaped ids in the issued ranges (area 001-899 except 666, group 01-99, serial 0001-9999).
     let area = staff.number.int({ min: 1, max: 899 });
     if (area === 666) area = 667;
@@ -227,16 +262,25 @@ export function generateSampleRetailData(): SampleRetailData {
       employee_id: i + 1,
       first_name: firstName,
       last_name: lastName,
-      work_email: `${firstName}.${lastName}@sample-retail.example`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
-      personal_email: staff.internet.email({ firstName, lastName, allowSpecialCharacters: false }).toLowerCase(),
+      work_email: `${firstName}.${lastName}@sample-retail.example`
+        .toLowerCase()
+        .replace(/[^a-z0-9.@-]/g, ''),
+      personal_email: staff.internet
+        .email({ firstName, lastName, allowSpecialCharacters: false })
+        .toLowerCase(),
       phone: staff.phone.number({ style: 'national' }),
       ssn,
       date_of_birth: isoDate(staff.date.birthdate({ mode: 'age', min: 20, max: 66 })),
-      hire_date: isoDate(staff.date.between({ from: '2012-01-01T00:00:00Z', to: '2024-10-01T00:00:00Z' })),
+      hire_date: isoDate(
+        staff.date.between({ from: '2012-01-01T00:00:00Z', to: '2024-10-01T00:00:00Z' }),
+      ),
       job_title: i < managers ? `${department} Manager` : staff.person.jobTitle(),
       department,
       manager_id: i < managers ? null : main.number.int({ min: 1, max: managers }),
-      salary: i < managers ? staff.number.int({ min: 120, max: 185 }) * 1000 : staff.number.int({ min: 34, max: 130 }) * 1000,
+      salary:
+        i < managers
+          ? staff.number.int({ min: 120, max: 185 }) * 1000
+          : staff.number.int({ min: 34, max: 130 }) * 1000,
       bank_routing_number: staff.finance.routingNumber(),
       bank_account_number: staff.finance.accountNumber(10),
       street_address: staff.location.streetAddress(),
@@ -346,7 +390,14 @@ CREATE VIEW customer_order_totals AS
 `;
 
 /** Table names in insertion order (parents before children). */
-const TABLES: (keyof SampleRetailData)[] = ['products', 'customers', 'orders', 'order_items', 'payments', 'employees'];
+const TABLES: (keyof SampleRetailData)[] = [
+  'products',
+  'customers',
+  'orders',
+  'order_items',
+  'payments',
+  'employees',
+];
 
 /**
  * Writes the demo database to `file` unless it exists. The file is built under a temporary

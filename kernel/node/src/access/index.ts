@@ -1,0 +1,4 @@
+export * from './resourceAccess';
+export * from './workspaceAccess';
+export * from './routeRegistry';
+export * from './expressRoutes';

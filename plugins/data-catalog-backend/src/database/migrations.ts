@@ -1,0 +1,155 @@
+import type { Knex } from 'knex';
+
+/**
+ * The catalog's schema as knex migrations kept in code (they typecheck and ship with the
+ * package). Append new migrations; never edit one that has shipped.
+ */
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const ASSETS_TABLE = 'catalog_assets';
+export const LABELS_TABLE = 'catalog_labels';
+export const LABEL_HISTORY_TABLE = 'catalog_label_history';
+
+const migrations: Migration[] = [
+  {
+    name: '20261201_001_assets_and_labels',
+    async up(knex) {
+      // One table for every asset type: the hierarchy is parent_ref, the type-specific
+      // technical metadata is JSON. Times are ISO-8601 UTC strings (they sort in time order
+      // on both engines).
+      await knex.schema.createTable(ASSETS_TABLE, table => {
+        table.text('ref').primary();
+        table.string('type', 16).notNullable();
+        table.text('name').notNullable();
+        table.text('qualified_name').notNullable();
+        // Lower-cased (unicode-aware, in JS) copies for case-insensitive matching on both engines.
+        table.text('name_lower').notNullable();
+        table.text('qualified_name_lower').notNullable();
+        table.text('parent_ref');
+        /** The ref's path: escaped segments data source → … → asset, dot-joined. */
+        table.text('path').notNullable();
+        table.string('data_source_id', 255).notNullable();
+        table.string('workspace', 64).notNullable();
+        table.text('description');
+        table.string('owner', 255);
+        table.text('tags').notNullable().defaultTo('[]');
+        table.text('technical').notNullable().defaultTo('{}');
+        table.text('profile');
+        /** Digest of the ingested fields (labels excluded) and of the ingested labels. */
+        table.string('content_hash', 64).notNullable();
+        table.string('labels_hash', 64).notNullable();
+        table.string('status', 16).notNullable().defaultTo('active');
+        table.string('last_run_id', 255);
+        table.string('first_seen_at', 32).notNullable();
+        table.string('last_seen_at', 32).notNullable();
+        table.string('created_at', 32).notNullable();
+        table.string('updated_at', 32).notNullable();
+        table.index(['parent_ref', 'type', 'status'], 'catalog_assets_parent_idx');
+        table.index(['data_source_id', 'type', 'status'], 'catalog_assets_source_idx');
+        table.index(['type', 'status', 'qualified_name'], 'catalog_assets_type_idx');
+      });
+      await knex.schema.createTable(LABELS_TABLE, table => {
+        table.string('id', 36).primary();
+        table.text('asset_ref').notNullable();
+        table.string('data_source_id', 255).notNullable();
+        table.string('classifier_id', 255).notNullable();
+        table.double('confidence').notNullable();
+        table.string('status', 16).notNullable().defaultTo('suggested');
+        /** Signals and masked examples only; raw sample values are never stored. */
+        table.text('evidence').notNullable();
+        table.string('run_id', 255);
+        table.string('created_at', 32).notNullable();
+        table.string('updated_at', 32).notNullable();
+        // One current label per classifier and asset; its history is a later table.
+        table.unique(['asset_ref', 'classifier_id'], {
+          indexName: 'catalog_labels_asset_classifier_uq',
+        });
+        table.index(['classifier_id', 'status'], 'catalog_labels_classifier_idx');
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable(LABELS_TABLE);
+      await knex.schema.dropTable(ASSETS_TABLE);
+    },
+  },
+  {
+    // Label review (decided through the classifications plugin): who decided what and why,
+    // and every decision and re-suggestion as history.
+    name: '20261210_002_label_review',
+    async up(knex) {
+      await knex.schema.alterTable(LABELS_TABLE, table => {
+        /** approved | auto_approved | rejected | relabelled | added | resuggested; null: nobody decided. */
+        table.string('decision', 16);
+        table.string('decided_by', 255);
+        table.string('decided_at', 32);
+        table.text('decision_reason');
+        table.index(['status', 'confidence'], 'catalog_labels_review_idx');
+      });
+      await knex.schema.createTable(LABEL_HISTORY_TABLE, table => {
+        table.string('id', 36).primary();
+        table.text('asset_ref').notNullable();
+        table.string('classifier_id', 255).notNullable();
+        table.string('event', 16).notNullable();
+        table.string('from_status', 16);
+        table.string('to_status', 16).notNullable();
+        table.double('confidence');
+        table.string('actor', 255).notNullable();
+        table.text('reason');
+        table.text('details');
+        table.string('created_at', 32).notNullable();
+        table.index(['asset_ref', 'created_at'], 'catalog_label_history_asset_idx');
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable(LABEL_HISTORY_TABLE);
+      await knex.schema.alterTable(LABELS_TABLE, table => {
+        table.dropIndex(['status', 'confidence'], 'catalog_labels_review_idx');
+        table.dropColumns('decision', 'decided_by', 'decided_at', 'decision_reason');
+      });
+    },
+  },
+];
+
+class CodeMigrationSource implements Knex.MigrationSource<Migration> {
+  async getMigrations() {
+    return migrations;
+  }
+  getMigrationName(migration: Migration) {
+    return migration.name;
+  }
+  async getMigration(migration: Migration) {
+    return migration;
+  }
+}
+
+/**
+ * On the embedded SQLite file: write-ahead logging with `synchronous = NORMAL`, so each
+ * ingestion transaction commits without a full fsync (the file stays consistent after a
+ * crash; a power cut may lose the last commits, which the next scan publishes again).
+ */
+export async function tuneSqlite(knex: Knex): Promise<void> {
+  const client = String(knex.client.config.client);
+  if (client !== 'better-sqlite3' && client !== 'sqlite3') return;
+  const filename = (knex.client.config.connection as { filename?: string } | undefined)?.filename;
+  if (!filename || filename === ':memory:') return;
+  await knex.raw('PRAGMA journal_mode = WAL');
+  await knex.raw('PRAGMA synchronous = NORMAL');
+  // Connections the pool opens later get the per-connection setting too.
+  knex.client.pool?.on(
+    'createSuccess',
+    (_id: unknown, connection: { pragma?: (sql: string) => unknown }) => {
+      connection.pragma?.('synchronous = NORMAL');
+    },
+  );
+}
+
+export async function migrateCatalogDatabase(knex: Knex): Promise<void> {
+  await knex.migrate.latest({
+    migrationSource: new CodeMigrationSource(),
+    tableName: 'data_catalog_knex_migrations',
+  });
+}

@@ -1,0 +1,1 @@
+export { dataCatalogPlugin } from './plugin';

@@ -1,0 +1,2 @@
+export { rbacPlugin } from './plugin';
+export { NativeSignInPage } from './components/NativeSignInPage';

@@ -1,0 +1,959 @@
+import type {
+  ScanLogEntry,
+  ScanRunStatus,
+  ScanTableStatus,
+  ScanTrigger,
+} from '@racine/plugin-scans-common';
+import type { Knex } from 'knex';
+
+/** Where a running run is in its life: planning → scanning → finalizing → done. */
+export type RunPhase = 'planning' | 'scanning' | 'finalizing' | 'done';
+
+export interface RunRecord {
+  seq: number;
+  id: string;
+  dataSourceId: string;
+  dataSourceName: string;
+  workspace: string;
+  ruleSetId: string;
+  ruleSetName: string;
+  ruleSetVersion: number;
+  status: ScanRunStatus;
+  phase: RunPhase;
+  trigger: ScanTrigger;
+  scheduleId: string | null;
+  requestedBy: string;
+  tablesTotal: number;
+  tablesDone: number;
+  tablesSkipped: number;
+  tablesFailed: number;
+  rowsSampled: number;
+  columnsClassified: number;
+  labelsFound: number;
+  errors: number;
+  fullScan: boolean | null;
+  planAttempts: number;
+  notified: boolean;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  updatedAt: string;
+}
+
+export type NewRun = Pick<
+  RunRecord,
+  | 'id'
+  | 'dataSourceId'
+  | 'dataSourceName'
+  | 'workspace'
+  | 'ruleSetId'
+  | 'ruleSetName'
+  | 'ruleSetVersion'
+  | 'trigger'
+  | 'scheduleId'
+  | 'requestedBy'
+  | 'createdAt'
+>;
+
+export interface TableRecord {
+  id: number;
+  runId: string;
+  tableRef: string;
+  schema: string;
+  table: string;
+  kind: string;
+  status: ScanTableStatus;
+  attempts: number;
+  token: string | null;
+  fingerprint: string | null;
+  /** JSON of the discovered table structure. */
+  discovered: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  rowsSampled: number;
+  columns: number;
+  labels: number;
+  error: string | null;
+  updatedAt: string;
+}
+
+export type NewTable = Pick<
+  TableRecord,
+  'tableRef' | 'schema' | 'table' | 'kind' | 'status' | 'fingerprint' | 'discovered'
+>;
+
+export interface TableState {
+  fingerprint: string;
+  ruleSetId: string;
+  ruleSetVersion: number;
+}
+
+export interface TableOutcome {
+  status: 'succeeded' | 'failed';
+  rowsSampled: number;
+  columns: number;
+  /** Columns that were sampled and classified. */
+  columnsClassified: number;
+  labels: number;
+  error: string | null;
+  durationMs: number;
+  now: string;
+  /** Recorded for incremental rescans when the table succeeded. */
+  state?: { dataSourceId: string; fingerprint: string; ruleSetId: string; ruleSetVersion: number };
+}
+
+/** Asks for one of a data source's concurrency slots. */
+export interface LeaseRequest {
+  dataSourceId: string;
+  /** Slots the data source has (`racine.scans.maxConcurrencyPerSource`). */
+  slots: number;
+  holder: string;
+  nowMs: number;
+  ttlMs: number;
+}
+
+export interface HeldLease {
+  dataSourceId: string;
+  slot: number;
+  holder: string;
+}
+
+/** What ends a table execution, written in the same transaction. */
+export interface TableWrapUp {
+  log?: NewLogEntry;
+  /** Released with the table's final write. */
+  lease?: HeldLease;
+}
+
+export interface NewLogEntry {
+  runId: string;
+  tableRef: string | null;
+  level: ScanLogEntry['level'];
+  message: string;
+  time: string;
+}
+
+export interface ScheduleRecord {
+  id: string;
+  name: string;
+  dataSourceId: string;
+  ruleSetId: string;
+  cron: string;
+  timezone: string;
+  paused: boolean;
+  workspace: string;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastRunId: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ListRunsFilter {
+  dataSourceId?: string;
+  status?: ScanRunStatus;
+  scheduleId?: string;
+  limit: number;
+  /** Exclusive upper bound on `seq` (runs are listed newest first). */
+  beforeSeq?: number;
+}
+
+/** Everything the scans plugin keeps in its own database. */
+export interface ScanStore {
+  insertRun(run: NewRun): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(filter: ListRunsFilter): Promise<RunRecord[]>;
+  /** queued → running (phase planning). False when the run was not queued. */
+  markRunStarted(id: string, now: string): Promise<boolean>;
+  incrementPlanAttempts(id: string, now: string): Promise<number>;
+  /**
+   * Records the planned tables and moves the run to `scanning`, once: false (and nothing
+   * written) when the run is no longer planning.
+   */
+  completePlan(
+    id: string,
+    plan: { tables: NewTable[]; fullScan: boolean; now: string },
+  ): Promise<boolean>;
+  /** Ends a queued or running run as failed. False when it had already ended. */
+  failRun(id: string, error: string, now: string): Promise<boolean>;
+  /**
+   * Ends a queued or running run as canceled and marks its unfinished tables canceled.
+   * Returns the refs of those tables, or undefined when the run had already ended.
+   */
+  cancelRun(id: string, now: string): Promise<string[] | undefined>;
+  /** scanning → finalizing when every table finished. True for exactly one caller. */
+  claimFinalize(id: string, now: string): Promise<boolean>;
+  /** Ends a running run with its final status. True for exactly one caller. */
+  finishRun(id: string, status: 'succeeded' | 'failed', now: string): Promise<boolean>;
+  markNotified(id: string): Promise<void>;
+  /** Unfinished runs untouched since `before`, for crash recovery. */
+  listStalledRuns(before: string, limit: number): Promise<RunRecord[]>;
+
+  getTable(runId: string, tableRef: string): Promise<TableRecord | undefined>;
+  /**
+   * In one transaction: takes a slot of the data source and moves the table pending → running
+   * under `token`, counting an attempt; also takes over a running table whose owner stopped
+   * its heartbeat before `staleBefore` (its worker died). `busy`: no free slot; `gone`: the
+   * table is not claimable (finished, or owned by a live worker).
+   */
+  claimTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    times: { now: string; staleBefore: string },
+    lease: LeaseRequest,
+  ): Promise<{ slot: number } | 'busy' | 'gone'>;
+  /** Heartbeat of the execution that owns a running table. */
+  touchTable(runId: string, tableRef: string, token: string, now: string): Promise<void>;
+  /** Heartbeat of a run's planning. */
+  touchRun(id: string, now: string): Promise<void>;
+  /**
+   * Ends a table run under `token` and adds it to the run's progress, once (`recorded`); in the
+   * same transaction logs, releases the lease, and claims the run's completion when this was
+   * its last table (`finalize`: true for exactly one caller).
+   */
+  finishTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    outcome: TableOutcome,
+    wrapUp?: TableWrapUp,
+  ): Promise<{ recorded: boolean; finalize: boolean }>;
+  /** running → pending under `token`, for a retry (with its log line and lease release). */
+  releaseTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    now: string,
+    wrapUp?: TableWrapUp,
+  ): Promise<boolean>;
+  listTables(
+    runId: string,
+    options: { status?: ScanTableStatus; limit: number; afterId?: number },
+  ): Promise<TableRecord[]>;
+  listTablesUpdatedSince(runId: string, since: string, limit: number): Promise<TableRecord[]>;
+  listTableRefs(runId: string, statuses?: ScanTableStatus[]): Promise<string[]>;
+  /** Tables a crash may have left without a job: pending, or running without a recent heartbeat. */
+  listRecoverableTableRefs(runId: string, staleBefore: string): Promise<string[]>;
+  getTableStates(dataSourceId: string, tableRefs: string[]): Promise<Map<string, TableState>>;
+
+  appendLogs(entries: NewLogEntry[]): Promise<void>;
+  listLogs(
+    runId: string,
+    options: { after?: number; level?: ScanLogEntry['level']; limit: number; tableRefs?: string[] },
+  ): Promise<ScanLogEntry[]>;
+
+  insertSchedule(schedule: ScheduleRecord): Promise<void>;
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>;
+  listSchedules(filter: { dataSourceId?: string }): Promise<ScheduleRecord[]>;
+  updateSchedule(
+    id: string,
+    patch: Partial<Omit<ScheduleRecord, 'id' | 'createdAt' | 'createdBy'>>,
+  ): Promise<boolean>;
+  deleteSchedule(id: string): Promise<boolean>;
+  listDueSchedules(now: string, limit: number): Promise<ScheduleRecord[]>;
+  /** Moves a due schedule to its next time, once: false when another caller already did. */
+  advanceSchedule(
+    id: string,
+    expectedNextRunAt: string,
+    update: { nextRunAt: string | null; lastRunAt: string; now: string },
+  ): Promise<boolean>;
+  setScheduleLastRun(id: string, runId: string): Promise<void>;
+
+  ensureLeaseSlots(dataSourceId: string, slots: number): Promise<void>;
+  /** Takes a free slot (one statement, safe across processes); undefined when all are held. */
+  acquireLease(request: LeaseRequest): Promise<number | undefined>;
+  renewLease(
+    dataSourceId: string,
+    slot: number,
+    holder: string,
+    expiresAtMs: number,
+  ): Promise<boolean>;
+  releaseLease(dataSourceId: string, slot: number, holder: string): Promise<void>;
+  countActiveLeases(dataSourceId: string, nowMs: number): Promise<number>;
+}
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => String(v);
+const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number => Number(v ?? 0);
+const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const optBool = (v: unknown): boolean | null => (v === null || v === undefined ? null : Boolean(v));
+
+function toRun(row: Row): RunRecord {
+  return {
+    seq: num(row.seq),
+    id: str(row.id),
+    dataSourceId: str(row.data_source_id),
+    dataSourceName: str(row.data_source_name),
+    workspace: str(row.workspace),
+    ruleSetId: str(row.rule_set_id),
+    ruleSetName: str(row.rule_set_name),
+    ruleSetVersion: num(row.rule_set_version),
+    status: str(row.status) as ScanRunStatus,
+    phase: str(row.phase) as RunPhase,
+    trigger: str(row.trigger) as ScanTrigger,
+    scheduleId: optStr(row.schedule_id),
+    requestedBy: str(row.requested_by),
+    tablesTotal: num(row.tables_total),
+    tablesDone: num(row.tables_done),
+    tablesSkipped: num(row.tables_skipped),
+    tablesFailed: num(row.tables_failed),
+    rowsSampled: num(row.rows_sampled),
+    columnsClassified: num(row.columns_classified),
+    labelsFound: num(row.labels_found),
+    errors: num(row.errors),
+    fullScan: optBool(row.full_scan),
+    planAttempts: num(row.plan_attempts),
+    notified: Boolean(row.notified),
+    error: optStr(row.error),
+    createdAt: str(row.created_at),
+    startedAt: optStr(row.started_at),
+    endedAt: optStr(row.ended_at),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toTable(row: Row): TableRecord {
+  return {
+    id: num(row.id),
+    runId: str(row.run_id),
+    tableRef: str(row.table_ref),
+    schema: str(row.schema_name),
+    table: str(row.table_name),
+    kind: str(row.kind),
+    status: str(row.status) as ScanTableStatus,
+    attempts: num(row.attempts),
+    token: optStr(row.token),
+    fingerprint: optStr(row.fingerprint),
+    discovered: str(row.discovered),
+    startedAt: optStr(row.started_at),
+    endedAt: optStr(row.ended_at),
+    durationMs: optNum(row.duration_ms),
+    rowsSampled: num(row.rows_sampled),
+    columns: num(row.columns),
+    labels: num(row.labels),
+    error: optStr(row.error),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toSchedule(row: Row): ScheduleRecord {
+  return {
+    id: str(row.id),
+    name: str(row.name),
+    dataSourceId: str(row.data_source_id),
+    ruleSetId: str(row.rule_set_id),
+    cron: str(row.cron),
+    timezone: str(row.timezone),
+    paused: Boolean(row.paused),
+    workspace: str(row.workspace),
+    nextRunAt: optStr(row.next_run_at),
+    lastRunAt: optStr(row.last_run_at),
+    lastRunId: optStr(row.last_run_id),
+    createdBy: str(row.created_by),
+    createdAt: str(row.created_at),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toLog(row: Row): ScanLogEntry {
+  return {
+    seq: num(row.seq),
+    time: str(row.time),
+    level: str(row.level) as ScanLogEntry['level'],
+    tableRef: optStr(row.table_ref),
+    message: str(row.message),
+  };
+}
+
+const scheduleColumns: Record<keyof ScheduleRecord, string> = {
+  id: 'id',
+  name: 'name',
+  dataSourceId: 'data_source_id',
+  ruleSetId: 'rule_set_id',
+  cron: 'cron',
+  timezone: 'timezone',
+  paused: 'paused',
+  workspace: 'workspace',
+  nextRunAt: 'next_run_at',
+  lastRunAt: 'last_run_at',
+  lastRunId: 'last_run_id',
+  createdBy: 'created_by',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/** Rows of a raw statement with RETURNING: an array on SQLite, `{rows}` on PostgreSQL. */
+function rowsOf(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: Row[] }).rows ?? [])) as Row[];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const UNFINISHED_TABLE: ScanTableStatus[] = ['pending', 'running'];
+
+/** The knex implementation of ScanStore, on SQLite and PostgreSQL alike. */
+export class KnexScanStore implements ScanStore {
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly knex: Knex) {
+    const client = String((knex.client.config as Knex.Config).client);
+    this.isPostgres = ['pg', 'postgres', 'postgresql'].includes(client);
+  }
+
+  async insertRun(run: NewRun): Promise<void> {
+    await this.knex('scans_runs').insert({
+      id: run.id,
+      data_source_id: run.dataSourceId,
+      data_source_name: run.dataSourceName,
+      workspace: run.workspace,
+      rule_set_id: run.ruleSetId,
+      rule_set_name: run.ruleSetName,
+      rule_set_version: run.ruleSetVersion,
+      status: 'queued',
+      phase: 'planning',
+      trigger: run.trigger,
+      schedule_id: run.scheduleId,
+      requested_by: run.requestedBy,
+      created_at: run.createdAt,
+      updated_at: run.createdAt,
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.knex('scans_runs').where({ id }).first();
+    return row ? toRun(row) : undefined;
+  }
+
+  async listRuns(filter: ListRunsFilter): Promise<RunRecord[]> {
+    const query = this.knex('scans_runs').orderBy('seq', 'desc').limit(filter.limit);
+    if (filter.dataSourceId) query.where('data_source_id', filter.dataSourceId);
+    if (filter.status) query.where('status', filter.status);
+    if (filter.scheduleId) query.where('schedule_id', filter.scheduleId);
+    if (filter.beforeSeq !== undefined) query.where('seq', '<', filter.beforeSeq);
+    return (await query).map(toRun);
+  }
+
+  async markRunStarted(id: string, now: string): Promise<boolean> {
+    const updated = await this.knex('scans_runs')
+      .where({ id, status: 'queued' })
+      .update({ status: 'running', phase: 'planning', started_at: now, updated_at: now });
+    return updated === 1;
+  }
+
+  async incrementPlanAttempts(id: string, now: string): Promise<number> {
+    await this.knex('scans_runs')
+      .where({ id })
+      .update({ plan_attempts: this.knex.raw('plan_attempts + 1'), updated_at: now });
+    const row = await this.knex('scans_runs').where({ id }).first('plan_attempts');
+    return num(row?.plan_attempts);
+  }
+
+  async completePlan(
+    id: string,
+    plan: { tables: NewTable[]; fullScan: boolean; now: string },
+  ): Promise<boolean> {
+    const { tables, fullScan, now } = plan;
+    return this.knex.transaction(async trx => {
+      // Claim the transition first so a replayed plan writes nothing.
+      const skipped = tables.filter(t => t.status === 'skipped').length;
+      const claimed = await trx('scans_runs')
+        .where({ id, status: 'running', phase: 'planning' })
+        .update({
+          phase: 'scanning',
+          tables_total: tables.length,
+          tables_done: skipped,
+          tables_skipped: skipped,
+          full_scan: fullScan,
+          updated_at: now,
+        });
+      if (claimed !== 1) return false;
+      for (const batch of chunks(tables, 200)) {
+        await trx('scans_run_tables').insert(
+          batch.map(t => ({
+            run_id: id,
+            table_ref: t.tableRef,
+            schema_name: t.schema,
+            table_name: t.table,
+            kind: t.kind,
+            status: t.status,
+            fingerprint: t.fingerprint,
+            discovered: t.discovered,
+            duration_ms: t.status === 'skipped' ? 0 : null,
+            started_at: t.status === 'skipped' ? now : null,
+            ended_at: t.status === 'skipped' ? now : null,
+            updated_at: now,
+          })),
+        );
+      }
+      return true;
+    });
+  }
+
+  async failRun(id: string, error: string, now: string): Promise<boolean> {
+    const updated = await this.knex('scans_runs')
+      .where({ id })
+      .whereIn('status', ['queued', 'running'])
+      .update({ status: 'failed', phase: 'done', error, ended_at: now, updated_at: now });
+    return updated === 1;
+  }
+
+  async cancelRun(id: string, now: string): Promise<string[] | undefined> {
+    const updated = await this.knex('scans_runs')
+      .where({ id })
+      .whereIn('status', ['queued', 'running'])
+      .update({ status: 'canceled', phase: 'done', ended_at: now, updated_at: now });
+    if (updated !== 1) return undefined;
+    // Not in the run row's transaction: a finishing table locks its table row and then the
+    // run row, so holding the run row while updating tables could deadlock with it. A table
+    // that finishes in between keeps its real status; the rest is canceled here.
+    return this.knex.transaction(async trx => {
+      const refs: string[] = await trx('scans_run_tables')
+        .where({ run_id: id })
+        .whereIn('status', UNFINISHED_TABLE)
+        .orderBy('id')
+        .pluck('table_ref');
+      await trx('scans_run_tables')
+        .where({ run_id: id })
+        .whereIn('status', UNFINISHED_TABLE)
+        .update({ status: 'canceled', token: null, ended_at: now, updated_at: now });
+      return refs;
+    });
+  }
+
+  async claimFinalize(id: string, now: string): Promise<boolean> {
+    return this.claimFinalizeIn(this.knex, id, now);
+  }
+
+  private async claimFinalizeIn(db: Knex, id: string, now: string): Promise<boolean> {
+    const updated = await db('scans_runs')
+      .where({ id, status: 'running', phase: 'scanning' })
+      .where('tables_done', '>=', db.ref('tables_total'))
+      .update({ phase: 'finalizing', updated_at: now });
+    return updated === 1;
+  }
+
+  async finishRun(id: string, status: 'succeeded' | 'failed', now: string): Promise<boolean> {
+    const updated = await this.knex('scans_runs')
+      .where({ id, status: 'running' })
+      .update({ status, phase: 'done', ended_at: now, updated_at: now });
+    return updated === 1;
+  }
+
+  async markNotified(id: string): Promise<void> {
+    await this.knex('scans_runs').where({ id }).update({ notified: true });
+  }
+
+  async listStalledRuns(before: string, limit: number): Promise<RunRecord[]> {
+    const rows = await this.knex('scans_runs')
+      .where(q =>
+        q
+          .whereIn('status', ['queued', 'running'])
+          .orWhere(inner =>
+            inner.whereIn('status', ['succeeded', 'failed', 'canceled']).where('notified', false),
+          ),
+      )
+      .where('updated_at', '<', before)
+      .orderBy('seq')
+      .limit(limit);
+    return rows.map(toRun);
+  }
+
+  async getTable(runId: string, tableRef: string): Promise<TableRecord | undefined> {
+    const row = await this.knex('scans_run_tables')
+      .where({ run_id: runId, table_ref: tableRef })
+      .first();
+    return row ? toTable(row) : undefined;
+  }
+
+  async claimTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    times: { now: string; staleBefore: string },
+    lease: LeaseRequest,
+  ): Promise<{ slot: number } | 'busy' | 'gone'> {
+    const gone = Symbol('gone');
+    try {
+      return await this.knex.transaction(async trx => {
+        const slot = await this.acquireIn(trx, lease);
+        if (slot === undefined) return 'busy' as const;
+        const updated = await trx('scans_run_tables')
+          .where({ run_id: runId, table_ref: tableRef })
+          .where(q =>
+            q
+              .where('status', 'pending')
+              .orWhere(inner =>
+                inner.where('status', 'running').where('updated_at', '<', times.staleBefore),
+              ),
+          )
+          .update({
+            status: 'running',
+            token,
+            attempts: trx.raw('attempts + 1'),
+            started_at: trx.raw('coalesce(started_at, ?)', [times.now]),
+            error: null,
+            updated_at: times.now,
+          });
+        // Not claimable: roll the lease back with the transaction.
+        if (updated !== 1) throw gone;
+        return { slot };
+      });
+    } catch (error) {
+      if (error === gone) return 'gone';
+      throw error;
+    }
+  }
+
+  async touchTable(runId: string, tableRef: string, token: string, now: string): Promise<void> {
+    await this.knex('scans_run_tables')
+      .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
+      .update({ updated_at: now });
+  }
+
+  async touchRun(id: string, now: string): Promise<void> {
+    await this.knex('scans_runs').where({ id }).update({ updated_at: now });
+  }
+
+  async finishTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    outcome: TableOutcome,
+    wrapUp: TableWrapUp = {},
+  ): Promise<{ recorded: boolean; finalize: boolean }> {
+    return this.knex.transaction(async trx => {
+      if (wrapUp.lease) await this.releaseIn(trx, wrapUp.lease);
+      const updated = await trx('scans_run_tables')
+        .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
+        .update({
+          status: outcome.status,
+          ended_at: outcome.now,
+          duration_ms: Math.round(outcome.durationMs),
+          rows_sampled: outcome.rowsSampled,
+          columns: outcome.columns,
+          labels: outcome.labels,
+          error: outcome.error,
+          updated_at: outcome.now,
+        });
+      if (updated !== 1) return { recorded: false, finalize: false };
+      if (outcome.status === 'succeeded' && outcome.state) {
+        await trx('scans_table_state')
+          .insert({
+            data_source_id: outcome.state.dataSourceId,
+            table_ref: tableRef,
+            fingerprint: outcome.state.fingerprint,
+            rule_set_id: outcome.state.ruleSetId,
+            rule_set_version: outcome.state.ruleSetVersion,
+            run_id: runId,
+            scanned_at: outcome.now,
+          })
+          .onConflict(['data_source_id', 'table_ref'])
+          .merge(['fingerprint', 'rule_set_id', 'rule_set_version', 'run_id', 'scanned_at']);
+      }
+      if (wrapUp.log) await this.insertLogs(trx, [wrapUp.log]);
+      // Last, so the run row (which every finishing table updates) stays locked briefly. The
+      // increments are serialized by that lock and each table counts once (the token guard
+      // above), so exactly one finisher brings tables_done to tables_total and claims the
+      // run's completion in the same statement.
+      const result: unknown = await trx.raw(
+        `UPDATE scans_runs SET
+           tables_done = tables_done + 1,
+           tables_failed = tables_failed + ?,
+           rows_sampled = rows_sampled + ?,
+           columns_classified = columns_classified + ?,
+           labels_found = labels_found + ?,
+           errors = errors + ?,
+           updated_at = ?,
+           phase = CASE WHEN status = 'running' AND phase = 'scanning' AND tables_done + 1 >= tables_total
+                        THEN 'finalizing' ELSE phase END
+         WHERE id = ?
+         RETURNING tables_done, tables_total, phase`,
+        [
+          outcome.status === 'failed' ? 1 : 0,
+          outcome.rowsSampled,
+          outcome.columnsClassified,
+          outcome.labels,
+          wrapUp.log?.level === 'error' ? 1 : 0,
+          outcome.now,
+          runId,
+        ],
+      );
+      const row = rowsOf(result)[0];
+      const finalize =
+        row !== undefined &&
+        row.phase === 'finalizing' &&
+        num(row.tables_done) === num(row.tables_total);
+      return { recorded: true, finalize };
+    });
+  }
+
+  async releaseTable(
+    runId: string,
+    tableRef: string,
+    token: string,
+    now: string,
+    wrapUp: TableWrapUp = {},
+  ): Promise<boolean> {
+    return this.knex.transaction(async trx => {
+      if (wrapUp.lease) await this.releaseIn(trx, wrapUp.lease);
+      const updated = await trx('scans_run_tables')
+        .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
+        .update({ status: 'pending', token: null, updated_at: now });
+      if (updated === 1 && wrapUp.log) await this.insertLogs(trx, [wrapUp.log]);
+      return updated === 1;
+    });
+  }
+
+  async listTables(
+    runId: string,
+    options: { status?: ScanTableStatus; limit: number; afterId?: number },
+  ): Promise<TableRecord[]> {
+    const query = this.knex('scans_run_tables')
+      .where({ run_id: runId })
+      .orderBy('id')
+      .limit(options.limit);
+    if (options.status) query.where('status', options.status);
+    if (options.afterId !== undefined) query.where('id', '>', options.afterId);
+    return (await query).map(toTable);
+  }
+
+  async listTablesUpdatedSince(
+    runId: string,
+    since: string,
+    limit: number,
+  ): Promise<TableRecord[]> {
+    const rows = await this.knex('scans_run_tables')
+      .where({ run_id: runId })
+      .where('updated_at', '>=', since)
+      .orderBy('updated_at')
+      .limit(limit);
+    return rows.map(toTable);
+  }
+
+  async listTableRefs(runId: string, statuses?: ScanTableStatus[]): Promise<string[]> {
+    const query = this.knex('scans_run_tables').where({ run_id: runId }).orderBy('id');
+    if (statuses) query.whereIn('status', statuses);
+    return query.pluck('table_ref');
+  }
+
+  async listRecoverableTableRefs(runId: string, staleBefore: string): Promise<string[]> {
+    return this.knex('scans_run_tables')
+      .where({ run_id: runId })
+      .where(q =>
+        q
+          .where('status', 'pending')
+          .orWhere(inner => inner.where('status', 'running').where('updated_at', '<', staleBefore)),
+      )
+      .orderBy('id')
+      .pluck('table_ref');
+  }
+
+  async getTableStates(
+    dataSourceId: string,
+    tableRefs: string[],
+  ): Promise<Map<string, TableState>> {
+    const states = new Map<string, TableState>();
+    for (const batch of chunks(tableRefs, 500)) {
+      const rows = await this.knex('scans_table_state')
+        .where({ data_source_id: dataSourceId })
+        .whereIn('table_ref', batch);
+      for (const row of rows) {
+        states.set(str(row.table_ref), {
+          fingerprint: str(row.fingerprint),
+          ruleSetId: str(row.rule_set_id),
+          ruleSetVersion: num(row.rule_set_version),
+        });
+      }
+    }
+    return states;
+  }
+
+  async appendLogs(entries: NewLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.knex.transaction(async trx => {
+      await this.insertLogs(trx, entries);
+      const errorsByRun = new Map<string, number>();
+      for (const e of entries) {
+        if (e.level === 'error') errorsByRun.set(e.runId, (errorsByRun.get(e.runId) ?? 0) + 1);
+      }
+      for (const [runId, count] of errorsByRun) {
+        await trx('scans_runs')
+          .where({ id: runId })
+          .update({ errors: trx.raw('errors + ?', [count]) });
+      }
+    });
+  }
+
+  private async insertLogs(db: Knex, entries: NewLogEntry[]): Promise<void> {
+    for (const batch of chunks(entries, 200)) {
+      await db('scans_run_logs').insert(
+        batch.map(e => ({
+          run_id: e.runId,
+          table_ref: e.tableRef,
+          level: e.level,
+          message: e.message,
+          time: e.time,
+        })),
+      );
+    }
+  }
+
+  async listLogs(
+    runId: string,
+    options: { after?: number; level?: ScanLogEntry['level']; limit: number; tableRefs?: string[] },
+  ): Promise<ScanLogEntry[]> {
+    const query = this.knex('scans_run_logs')
+      .where({ run_id: runId })
+      .orderBy('seq')
+      .limit(options.limit);
+    if (options.after !== undefined) query.where('seq', '>', options.after);
+    if (options.level) query.where('level', options.level);
+    if (options.tableRefs) query.whereIn('table_ref', options.tableRefs);
+    return (await query).map(toLog);
+  }
+
+  async insertSchedule(schedule: ScheduleRecord): Promise<void> {
+    const row: Row = {};
+    for (const [key, column] of Object.entries(scheduleColumns)) {
+      row[column] = schedule[key as keyof ScheduleRecord];
+    }
+    await this.knex('scans_schedules').insert(row);
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const row = await this.knex('scans_schedules').where({ id }).first();
+    return row ? toSchedule(row) : undefined;
+  }
+
+  async listSchedules(filter: { dataSourceId?: string }): Promise<ScheduleRecord[]> {
+    const query = this.knex('scans_schedules').orderBy('created_at').orderBy('id');
+    if (filter.dataSourceId) query.where('data_source_id', filter.dataSourceId);
+    return (await query).map(toSchedule);
+  }
+
+  async updateSchedule(
+    id: string,
+    patch: Partial<Omit<ScheduleRecord, 'id' | 'createdAt' | 'createdBy'>>,
+  ): Promise<boolean> {
+    const row: Row = {};
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) row[scheduleColumns[key as keyof ScheduleRecord]] = value;
+    }
+    if (Object.keys(row).length === 0) return Boolean(await this.getSchedule(id));
+    return (await this.knex('scans_schedules').where({ id }).update(row)) === 1;
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return (await this.knex('scans_schedules').where({ id }).del()) === 1;
+  }
+
+  async listDueSchedules(now: string, limit: number): Promise<ScheduleRecord[]> {
+    const rows = await this.knex('scans_schedules')
+      .where({ paused: false })
+      .whereNotNull('next_run_at')
+      .where('next_run_at', '<=', now)
+      .orderBy('next_run_at')
+      .limit(limit);
+    return rows.map(toSchedule);
+  }
+
+  async advanceSchedule(
+    id: string,
+    expectedNextRunAt: string,
+    update: { nextRunAt: string | null; lastRunAt: string; now: string },
+  ): Promise<boolean> {
+    const updated = await this.knex('scans_schedules')
+      .where({ id, next_run_at: expectedNextRunAt, paused: false })
+      .update({
+        next_run_at: update.nextRunAt,
+        last_run_at: update.lastRunAt,
+        updated_at: update.now,
+      });
+    return updated === 1;
+  }
+
+  async setScheduleLastRun(id: string, runId: string): Promise<void> {
+    await this.knex('scans_schedules').where({ id }).update({ last_run_id: runId });
+  }
+
+  async ensureLeaseSlots(dataSourceId: string, slots: number): Promise<void> {
+    const rows = Array.from({ length: slots }, (_, slot) => ({
+      data_source_id: dataSourceId,
+      slot,
+      holder: null,
+      expires_at: 0,
+    }));
+    await this.knex('scans_source_leases')
+      .insert(rows)
+      .onConflict(['data_source_id', 'slot'])
+      .ignore();
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<number | undefined> {
+    return this.acquireIn(this.knex, request);
+  }
+
+  /**
+   * One statement takes a random free slot. On PostgreSQL the sub-select locks the row it picks
+   * (SKIP LOCKED: concurrent takers pick different rows); SQLite serializes writers.
+   */
+  private async acquireIn(db: Knex, request: LeaseRequest): Promise<number | undefined> {
+    const { dataSourceId, slots, holder, nowMs, ttlMs } = request;
+    const lock = this.isPostgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const result: unknown = await db.raw(
+      `UPDATE scans_source_leases SET holder = ?, expires_at = ?
+        WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
+          AND slot = (SELECT slot FROM scans_source_leases
+                       WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
+                       ORDER BY random() LIMIT 1 ${lock})
+        RETURNING slot`,
+      [holder, nowMs + ttlMs, dataSourceId, nowMs, dataSourceId, slots, nowMs],
+    );
+    const rows = (
+      Array.isArray(result) ? result : ((result as { rows?: Row[] }).rows ?? [])
+    ) as Row[];
+    return rows.length > 0 ? num(rows[0]!.slot) : undefined;
+  }
+
+  private async releaseIn(db: Knex, lease: HeldLease): Promise<void> {
+    await db('scans_source_leases')
+      .where({ data_source_id: lease.dataSourceId, slot: lease.slot, holder: lease.holder })
+      .update({ holder: null, expires_at: 0 });
+  }
+
+  async renewLease(
+    dataSourceId: string,
+    slot: number,
+    holder: string,
+    expiresAtMs: number,
+  ): Promise<boolean> {
+    const updated = await this.knex('scans_source_leases')
+      .where({ data_source_id: dataSourceId, slot, holder })
+      .update({ expires_at: expiresAtMs });
+    return updated === 1;
+  }
+
+  async releaseLease(dataSourceId: string, slot: number, holder: string): Promise<void> {
+    await this.releaseIn(this.knex, { dataSourceId, slot, holder });
+  }
+
+  async countActiveLeases(dataSourceId: string, nowMs: number): Promise<number> {
+    const row = await this.knex('scans_source_leases')
+      .where({ data_source_id: dataSourceId })
+      .whereNotNull('holder')
+      .where('expires_at', '>=', nowMs)
+      .count({ n: '*' })
+      .first();
+    return num(row?.n);
+  }
+}

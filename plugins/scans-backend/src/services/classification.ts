@@ -1,0 +1,85 @@
+import {
+  BUILTIN_CLASSIFIERS,
+  ClassificationEngine,
+  type Classifier,
+  type Label,
+} from '@racine/plugin-classifications-node';
+import type { z } from 'zod';
+import type { ingestLabelSchema } from '@racine/plugin-data-catalog-common';
+import type { RuleSetFilters } from '@racine/plugin-scan-rulesets-common';
+
+export type IngestLabel = z.input<typeof ingestLabelSchema>;
+
+/**
+ * The classifiers a rule set selects. A rule set names classifiers by id and by category;
+ * a category matches a classifier's categories or its id prefix, so `FIN` selects
+ * `FIN.IBAN` as `FINANCIAL` does.
+ */
+export function selectClassifiers(
+  filters: RuleSetFilters,
+  classifiers: readonly Classifier[] = BUILTIN_CLASSIFIERS,
+): Classifier[] {
+  return classifiers.filter(c => {
+    const prefix = c.id.split('.')[0] ?? c.id;
+    return filters.includesClassifier(c.id, [...c.categories, prefix]);
+  });
+}
+
+/** An engine running exactly the rule set's classifiers with its confidence floor. */
+export function createEngine(filters: RuleSetFilters): ClassificationEngine {
+  const { minConfidence } = filters.definition.classifiers;
+  return new ClassificationEngine(selectClassifiers(filters), { minConfidence });
+}
+
+/** The engine's label in the catalog's ingest shape: signals that explain it, masked examples. */
+export function toIngestLabel(label: Label): IngestLabel {
+  const { evidence } = label;
+  const signals: IngestLabel['evidence']['signals'] = [
+    { kind: 'summary', description: evidence.summary },
+  ];
+  if (evidence.nameMatch) {
+    signals.push({
+      kind: 'name',
+      description: `${evidence.nameMatch.source === 'comment' ? 'Comment' : 'Column name'} matches "${evidence.nameMatch.term}" (${evidence.nameMatch.strength})`,
+      weight: evidence.nameMatch.strength === 'strong' ? 0.8 : 0.4,
+    });
+  }
+  if (evidence.matchShare !== null) {
+    signals.push({
+      kind: 'values',
+      description: `${Math.round(evidence.matchShare * 100)}% of ${evidence.distinctValues} distinct sampled values match`,
+      weight: evidence.matchShare,
+    });
+  }
+  if (evidence.validator) {
+    signals.push({
+      kind: 'validator',
+      description: `${evidence.validator.name} checksum passed for ${evidence.validator.passed} of ${evidence.validator.checked} values`,
+    });
+  }
+  if (evidence.dictionary) {
+    signals.push({
+      kind: 'dictionary',
+      description: `${evidence.dictionary.hits} values found in the ${evidence.dictionary.name} dictionary`,
+    });
+  }
+  if (evidence.contextWords.length > 0) {
+    signals.push({
+      kind: 'context',
+      description: `Context words: ${evidence.contextWords.join(', ')}`,
+    });
+  }
+  for (const negative of evidence.negativeSignals) {
+    signals.push({ kind: 'negative', description: negative });
+  }
+  return {
+    classifierId: label.classifierId,
+    confidence: label.confidence,
+    evidence: {
+      signals,
+      maskedExamples: evidence.examples.slice(0, 3),
+      ...(evidence.matchShare === null ? {} : { matchRatio: evidence.matchShare }),
+      sampleSize: evidence.sampledValues,
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { scansPlugin } from './plugin';
