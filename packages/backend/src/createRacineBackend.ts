@@ -41,8 +41,6 @@ export function createRacineBackend(options: { overrides?: BackendFeature[] } = 
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(import('@backstage/plugin-permission-backend'));
-  // Delivers domain events (asset.changed, scan.completed…) across replicas.
-  backend.add(import('@backstage/plugin-events-backend'));
   // The policy, native and OIDC sign-in are always on; the rbac group (administration API) is
   // loaded with the other groups.
   backend.add(rbacPolicyModule);

@@ -470,7 +470,7 @@ describe(`datasources API as platform-admin (${db})`, () => {
 
   it('hands the connection with decrypted credentials to scans only', async () => {
     const asUser = await server.request(`/api/datasources/${created.mysql}/connection`);
-    expect(asUser.status).toBe(401);
+    expect(asUser.status).toBe(403);
     const asIntruder = await server.request(`/api/datasources/${created.mysql}/connection`, {
       token: intruderToken,
     });

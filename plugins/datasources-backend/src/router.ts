@@ -4,13 +4,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  AuthenticationError,
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { Permission } from '@backstage/plugin-permission-common';
 import { DEFAULT_WORKSPACE, WORKSPACE_HEADER, type ActivityOutcome } from '@racine/kernel-common';
 import {
@@ -275,7 +269,8 @@ export function createDatasourcesRouter(options: DatasourcesRouterOptions): expr
   router.get('/:id/connection', async (req, res) => {
     const credentials = await credentialsOf(req);
     if (!auth.isPrincipal(credentials, 'service')) {
-      throw new AuthenticationError('This endpoint is only for backend services');
+      // Signed in, but this route is for backend services only.
+      throw new NotAllowedError('This endpoint is only for backend services');
     }
     const { id } = req.params;
     const existing = await service.find(id);

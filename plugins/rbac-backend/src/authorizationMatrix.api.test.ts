@@ -22,7 +22,7 @@ const BUILTIN_ROLES = [
   'workspace-owner',
 ];
 /** Backstage's own plugins, authorized by Backstage itself. */
-const BACKSTAGE_PLUGINS = new Set(['auth', 'permission', 'app']);
+const BACKSTAGE_PLUGINS = new Set(['auth', 'permission', 'app', 'events']);
 
 interface DeclaredRoute {
   pluginId: string;

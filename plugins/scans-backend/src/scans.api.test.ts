@@ -62,9 +62,9 @@ describe(`scans API (${engine})`, () => {
     dataSourceId = await createDataSource(server, source, 'Sales (PostgreSQL)');
   }, 180_000);
 
+  // A backend takes up to a minute to stop (in-flight event-bus polls drain first).
   afterAll(async () => {
-    await viewer?.stop();
-    await server?.stop();
+    await Promise.all([viewer?.stop(), server?.stop()]);
     await source?.drop();
   }, 180_000);
 

@@ -121,10 +121,9 @@ describe.runIf(engine === 'postgres')('scans across worker processes (postgres)'
   }, 180_000);
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
-    await server?.stop();
+    await Promise.all([...workers.map(w => w.stop().catch(() => undefined)), server?.stop()]);
     await source?.drop();
-  });
+  }, 240_000);
 
   it('finishes a scan after the worker running it is killed with SIGKILL; every table is in the catalog exactly once', async () => {
     const dataSourceId = await createDataSource(server, source, 'Shared by workers');
