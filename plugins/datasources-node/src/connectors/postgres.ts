@@ -223,6 +223,9 @@ class PostgresSession implements ConnectorSession {
     });
     // An idle connection dropped by the server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
+    // A checked-out client whose backend is terminated (restart, failover) emits 'error' after
+    // its query failed; unhandled, that would crash the whole Racine process.
+    pool.on('connect', client => client.on('error', () => undefined));
     try {
       const { rows } = await pool.query<{ version: string; database: string }>(
         'SELECT version() AS version, current_database() AS database',
