@@ -3,8 +3,10 @@ import { datasourcesPlugin } from '@racine/plugin-datasources';
 import { platformPlugin } from '@racine/plugin-platform';
 import { scanRulesetsPlugin } from '@racine/plugin-scan-rulesets';
 import { scansPlugin } from '@racine/plugin-scans';
+import { classificationsPlugin } from '@racine/plugin-classifications';
 import { dataCatalogPlugin } from '@racine/plugin-data-catalog';
 import { rbacPlugin } from '@racine/plugin-rbac';
+import { pipelinesPlugin } from '@racine/plugin-pipelines';
 
 /**
  * Frontend plugins of each governance group, by group id. A group switched off in
@@ -16,8 +18,10 @@ export const groupFrontendPlugins: Record<string, FrontendFeature[]> = {
   datasources: [datasourcesPlugin],
   'scan-rulesets': [scanRulesetsPlugin],
   scans: [scansPlugin],
+  classifications: [classificationsPlugin],
   'data-catalog': [dataCatalogPlugin],
   rbac: [rbacPlugin],
+  pipelines: [pipelinesPlugin],
 };
 
 export function enabledGroupIds(isEnabled: (groupId: string) => boolean | undefined): string[] {

@@ -38,6 +38,16 @@ export const GROUPS: GroupDefinition[] = [
     load: () => [import('@racine/plugin-data-catalog-backend')],
   },
   {
+    id: 'classifications',
+    title: 'Classifications',
+    load: () => [import('@racine/plugin-classifications-backend')],
+  },
+  {
+    id: 'pipelines',
+    title: 'Jobs and pipelines',
+    load: () => [import('@racine/plugin-pipelines-backend')],
+  },
+  {
     // Off removes the administration API and pages; the policy, sign-in and API keys stay.
     id: 'rbac',
     title: 'Access control',

@@ -68,3 +68,35 @@ export {
   type EvalReport,
   type ClassifierMetrics,
 } from './evaluation.js';
+export {
+  buildEngine,
+  ConfiguredEngine,
+  DEFAULT_ENGINE_CONFIG,
+  type BuildEngineOptions,
+  type ColumnClassifier,
+  type ConfiguredClassifier,
+} from './configuredEngine.js';
+export {
+  compileRule,
+  compileRulePattern,
+  compileRules,
+  findCycle,
+  MAX_REGEX_INPUT,
+  prepareColumn,
+  RuleCompileError,
+  ruleLabel,
+  summarizeRuleDefinition,
+  type CompiledRule,
+  type OperandResolver,
+  type PreparedColumn,
+  type RuleOutcome,
+} from './customRules.js';
+export {
+  engineConfigSchema,
+  customRuleDefinitionSchema,
+  type EngineConfig,
+  type EngineConfigInput,
+  type EngineRule,
+  type CustomRuleDefinition,
+  type CompositeExpression,
+} from '@racine/plugin-classifications-common';

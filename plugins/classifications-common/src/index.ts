@@ -1,0 +1,5 @@
+export * from './permissions';
+export * from './refs';
+export * from './rules';
+export * from './api';
+export * from './expression';
