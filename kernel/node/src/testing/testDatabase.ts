@@ -90,6 +90,10 @@ export async function createTestDatabase(
       pluginDivisionMode: 'schema',
       ensureExists: false,
       ensureSchemaExists: true,
+      // Every plugin gets its own pool; knex's default (min 2) keeps ~30 idle connections per
+      // backend, and suites that start several backends (worker-kill tests) then exhaust
+      // PostgreSQL's 100. Idle connections are released; a plugin uses at most 5 at once.
+      knexConfig: { pool: { min: 0, max: 5, idleTimeoutMillis: 5_000 } },
     },
     async destroy() {
       await knex.destroy();
