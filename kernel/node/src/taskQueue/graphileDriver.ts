@@ -21,6 +21,7 @@ import {
   throttled,
   drainRunningJobs,
   errorMessage,
+  normalizeEnqueueBatch,
   normalizeEnqueueOptions,
   registerLocalRunner,
   retryDelayMs,
@@ -30,6 +31,7 @@ import {
   type ResolvedOptions,
 } from './shared';
 import type {
+  EnqueueItem,
   EnqueueOptions,
   HandleOptions,
   TaskHandler,
@@ -50,6 +52,8 @@ const SETUP_LOCK: [number, number] = [0x52414349, 0x4e455451];
  */
 interface Envelope {
   payload: unknown;
+  /** enqueueMany: the job's position in its batch, to map add_jobs' rows back to the items. */
+  i?: number;
 }
 
 /** Every job carries its task as a flag so per-task limits can be enforced via forbiddenFlags. */
@@ -207,6 +211,53 @@ export class GraphileTaskQueue implements TaskQueue, LocalRunner {
       if (job?.id != null) return { id: String(job.id) };
     }
     throw new Error(`Could not enqueue '${task}': its key was contended`);
+  }
+
+  async enqueueMany<P>(
+    task: string,
+    items: ReadonlyArray<EnqueueItem<P>>,
+  ): Promise<{ id: string }[]> {
+    validateTaskName(task);
+    const { jobs, slot } = normalizeEnqueueBatch(items);
+    if (jobs.length === 0) return [];
+    const { utils } = await this.connect();
+    const ids: Array<string | undefined> = new Array(jobs.length);
+    let missing = jobs.map((_, index) => index);
+    // graphile's add_jobs (what add_job runs in 'replace' mode), one statement for the batch.
+    // Its rows come back in no particular order, hence the position in the envelope. As in
+    // enqueue(), a keyed job locked between its two statements yields no row: once more.
+    for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
+      const specs = missing.map(index => {
+        const job = jobs[index];
+        const envelope: Envelope = { payload: job.payload, i: index };
+        return {
+          envelope,
+          runAt: job.runAt?.toISOString() ?? null,
+          maxAttempts: job.maxAttempts,
+          key: job.key ?? null,
+        };
+      });
+      const { rows } = await utils.withPgClient(client =>
+        client.query<{ id: string; i: number }>(
+          `select jobs.id::text as id, (jobs.payload->>'i')::int as i
+           from ${GRAPHILE_SCHEMA}.add_jobs(array(
+             select row(
+               $1::text, spec->'envelope', null::text, (spec->>'runAt')::timestamptz,
+               (spec->>'maxAttempts')::int, spec->>'key', null::int, array[$2::text]
+             )::${GRAPHILE_SCHEMA}.job_spec
+             from json_array_elements($3::json) with ordinality as specs (spec, n)
+             order by n
+           )) as jobs`,
+          [task, taskFlag(task), JSON.stringify(specs)],
+        ),
+      );
+      for (const row of rows) ids[row.i] = row.id;
+      missing = missing.filter(index => ids[index] === undefined);
+    }
+    if (missing.length > 0) {
+      throw new Error(`Could not enqueue '${task}': ${missing.length} key(s) were contended`);
+    }
+    return slot.map(index => ({ id: ids[index]! }));
   }
 
   async cancel(idOrKey: { id?: string; key?: string }): Promise<boolean> {

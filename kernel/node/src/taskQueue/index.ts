@@ -2,6 +2,7 @@ export { createTaskQueue, taskQueueDriverFor } from './createTaskQueue';
 export { TaskAbortError } from './shared';
 export type {
   CreateTaskQueueOptions,
+  EnqueueItem,
   EnqueueOptions,
   HandleOptions,
   TaskContext,

@@ -129,6 +129,39 @@ export function normalizeEnqueueOptions(options: EnqueueOptions | undefined): No
   return { runAt, maxAttempts, key };
 }
 
+/**
+ * An enqueueMany batch, validated. Items that share a key collapse into the last
+ * one (as sequential enqueues would replace the pending job); `slot` maps each input item to
+ * its job in `jobs`.
+ */
+export interface NormalizedBatch {
+  jobs: Array<NormalizedEnqueue & { payload: unknown }>;
+  slot: number[];
+}
+
+export function normalizeEnqueueBatch(
+  items: ReadonlyArray<{ payload: unknown; options?: EnqueueOptions }>,
+): NormalizedBatch {
+  if (!Array.isArray(items)) throw new TypeError('enqueueMany() needs an array of items');
+  const jobs: NormalizedBatch['jobs'] = [];
+  const slot: number[] = [];
+  const byKey = new Map<string, number>();
+  for (const item of items) {
+    if (!item || typeof item !== 'object') throw new TypeError('enqueueMany() items are objects');
+    const job = { ...normalizeEnqueueOptions(item.options), payload: toJsonValue(item.payload) };
+    const existing = job.key === undefined ? undefined : byKey.get(job.key);
+    if (existing !== undefined) {
+      jobs[existing] = job;
+      slot.push(existing);
+      continue;
+    }
+    if (job.key !== undefined) byKey.set(job.key, jobs.length);
+    slot.push(jobs.length);
+    jobs.push(job);
+  }
+  return { jobs, slot };
+}
+
 /** Payloads travel as JSON; `undefined` has no JSON form, so it is stored as null on both engines. */
 export function toJsonValue(payload: unknown): unknown {
   return payload === undefined ? null : payload;

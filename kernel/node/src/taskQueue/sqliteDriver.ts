@@ -8,6 +8,7 @@ import {
   drainRunningJobs,
   errorMessage,
   localRunnersOf,
+  normalizeEnqueueBatch,
   normalizeEnqueueOptions,
   registerLocalRunner,
   retryDelayMs,
@@ -20,6 +21,7 @@ import {
   type ResolvedOptions,
 } from './shared';
 import type {
+  EnqueueItem,
   EnqueueOptions,
   HandleOptions,
   TaskHandler,
@@ -64,6 +66,11 @@ type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
 function rows<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : [];
 }
+
+/** Rows per multi-row INSERT of enqueueMany: 6 bindings each, far below SQLite's 32,766. */
+const INSERT_BATCH_ROWS = 1000;
+/** Bindings per `IN (...)` list. */
+const IN_LIST_SIZE = 500;
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
@@ -161,6 +168,70 @@ export class SqliteTaskQueue implements TaskQueue, LocalRunner {
     });
     for (const runner of localRunnersOf(this.database)) runner.wake();
     return { id: String(id) };
+  }
+
+  async enqueueMany<P>(
+    task: string,
+    items: ReadonlyArray<EnqueueItem<P>>,
+  ): Promise<{ id: string }[]> {
+    this.assertOpen();
+    validateTaskName(task);
+    const { jobs, slot } = normalizeEnqueueBatch(items);
+    if (jobs.length === 0) return [];
+    await this.ensureSchema();
+    const now = Date.now();
+    const ids = await this.knex.transaction(async trx => {
+      const keys = jobs.flatMap(job => (job.key === undefined ? [] : [job.key]));
+      for (let start = 0; start < keys.length; start += IN_LIST_SIZE) {
+        const chunk = keys.slice(start, start + IN_LIST_SIZE);
+        // As in enqueue(): a running keyed job is not retried, the new item is a fresh job.
+        await trx.raw(
+          `UPDATE ${JOBS_TABLE} SET "key" = NULL, max_attempts = attempts WHERE "key" IN (${placeholders(chunk.length)}) AND state = 'running'`,
+          chunk,
+        );
+      }
+      const jobIds: number[] = [];
+      for (let start = 0; start < jobs.length; start += INSERT_BATCH_ROWS) {
+        const chunk = jobs.slice(start, start + INSERT_BATCH_ROWS);
+        const inserted = rows<{ id: number; key: string | null }>(
+          await trx.raw(
+            `INSERT INTO ${JOBS_TABLE} (task, payload, "key", run_at, attempts, max_attempts, state, created_at)
+             VALUES ${chunk.map(() => `(?, ?, ?, ?, 0, ?, 'pending', ?)`).join(', ')}
+             ON CONFLICT ("key") DO UPDATE SET
+               task = excluded.task, payload = excluded.payload, run_at = excluded.run_at,
+               max_attempts = excluded.max_attempts, attempts = 0, last_error = NULL,
+               state = 'pending', locked_by = NULL, locked_at = NULL
+             RETURNING id, "key"`,
+            chunk.flatMap(job => [
+              task,
+              JSON.stringify(job.payload),
+              job.key ?? null,
+              job.runAt?.getTime() ?? now,
+              job.maxAttempts,
+              now,
+            ]),
+          ),
+        );
+        // RETURNING order is unspecified: keyed rows map by key; unkeyed rows were all new
+        // rows of this statement, inserted in VALUES order with increasing AUTOINCREMENT ids.
+        const idByKey = new Map<string, number>();
+        const fresh: number[] = [];
+        for (const row of inserted) {
+          if (row.key === null) fresh.push(row.id);
+          else idByKey.set(row.key, row.id);
+        }
+        fresh.sort((a, b) => a - b);
+        let next = 0;
+        for (const job of chunk) {
+          const id = job.key === undefined ? fresh[next++] : idByKey.get(job.key);
+          if (id === undefined) throw new Error(`Could not enqueue '${task}': a job went missing`);
+          jobIds.push(id);
+        }
+      }
+      return jobIds;
+    });
+    for (const runner of localRunnersOf(this.database)) runner.wake();
+    return slot.map(index => ({ id: String(ids[index]) }));
   }
 
   async cancel(idOrKey: { id?: string; key?: string }): Promise<boolean> {

@@ -209,6 +209,101 @@ describe('TaskQueue contract', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  it('enqueueMany queues a batch in order, with per-item options, and runs each job once', async () => {
+    const queue = makeQueue();
+    const runs = new Map<string, { payload: unknown; maxAttempts: number }>();
+    queue.handle<unknown>('batch', async (payload, ctx) => {
+      runs.set(ctx.jobId, { payload, maxAttempts: ctx.maxAttempts });
+    });
+    expect(await queue.enqueueMany('batch', [])).toEqual([]);
+    const payloads: unknown[] = [{ n: 0 }, [1, 2], 'three', null, { nested: { list: [4] } }];
+    // A large batch (past the SQLite driver's rows per INSERT); only the edges of it are due.
+    const later = new Date(Date.now() + 3_600_000);
+    const due = (n: number) => n < 3 || (n >= 990 && n < 1010) || n >= 1497;
+    const items = [
+      ...payloads.map((payload, n) => ({ payload, options: { maxAttempts: n + 1 } })),
+      ...Array.from({ length: 1500 }, (_, n) => ({
+        payload: { bulk: n },
+        options: due(n) ? {} : { runAt: later },
+      })),
+    ];
+    const ids = (await queue.enqueueMany('batch', items)).map(job => job.id);
+    expect(ids).toHaveLength(items.length);
+    expect(new Set(ids).size).toBe(items.length);
+    expect(await queue.stats()).toMatchObject({ pending: items.length });
+    const dueCount = payloads.length + Array.from({ length: 1500 }, (_, n) => n).filter(due).length;
+    await queue.start();
+    await waitFor(() => runs.size === dueCount, { what: 'every due job of the batch' });
+    payloads.forEach((payload, n) =>
+      expect(runs.get(ids[n])).toEqual({ payload, maxAttempts: n + 1 }),
+    );
+    for (let n = 0; n < 1500; n++) {
+      const run = runs.get(ids[payloads.length + n]);
+      if (due(n)) expect(run).toEqual({ payload: { bulk: n }, maxAttempts: 5 });
+      else expect(run).toBeUndefined();
+    }
+    expect(await queue.stats()).toEqual({
+      pending: 1500 - dueCount + payloads.length,
+      running: 0,
+      failed: 0,
+    });
+  });
+
+  it('enqueueMany keeps job-key semantics: replaces pending jobs, collapses repeats, spares running ones', async () => {
+    const queue = makeQueue();
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>(resolve => (release = resolve));
+    queue.handle<{ v: string }>('keyed-batch', async payload => {
+      seen.push(payload.v);
+      if (payload.v === 'running') {
+        await gate;
+        throw new Error('fails after being superseded');
+      }
+    });
+    const later = new Date(Date.now() + 3_600_000);
+    const pending = await queue.enqueue('keyed-batch', { v: 'old' }, { key: 'a', runAt: later });
+    const [running] = await queue.enqueueMany('keyed-batch', [
+      { payload: { v: 'running' }, options: { key: 'b' } },
+    ]);
+    await queue.start();
+    await waitFor(() => seen.length === 1, { what: 'the keyed job to start' });
+
+    const ids = await queue.enqueueMany<{ v: string }>('keyed-batch', [
+      { payload: { v: 'a1' }, options: { key: 'a' } },
+      { payload: { v: 'b2' }, options: { key: 'b' } },
+      { payload: { v: 'free' } },
+      { payload: { v: 'a2' }, options: { key: 'a' } },
+    ]);
+    expect(ids[0].id).toBe(pending.id); // the pending keyed job was replaced, not doubled
+    expect(ids[3].id).toBe(pending.id); // a key repeated in the batch is one job: the last item
+    expect(ids[1].id).not.toBe(running.id); // the running keyed job gets a fresh successor
+    expect(new Set(ids.map(job => job.id)).size).toBe(3);
+    await waitFor(() => seen.length === 4, { what: 'the batch to run' });
+    release();
+    await waitFor(
+      async () => {
+        const stats = await queue.stats();
+        return stats.failed === 1 && stats.pending === 0 && stats.running === 0;
+      },
+      { what: 'the superseded job to fail for good' },
+    );
+    await delay(200);
+    expect(seen[0]).toBe('running');
+    expect(seen.slice(1).sort()).toEqual(['a2', 'b2', 'free']);
+  });
+
+  it('enqueueMany validates every item before writing anything', async () => {
+    const queue = makeQueue();
+    await expect(
+      queue.enqueueMany('batch', [{ payload: 1 }, { payload: 2, options: { maxAttempts: 0 } }]),
+    ).rejects.toThrow(/maxAttempts/);
+    await expect(
+      queue.enqueueMany('batch', [{ payload: 1, options: { key: '' } }]),
+    ).rejects.toThrow(/key/);
+    expect(await queue.stats()).toEqual({ pending: 0, running: 0, failed: 0 });
+  });
+
   it('cancels pending jobs by id and by key', async () => {
     const queue = makeQueue();
     const later = new Date(Date.now() + 3_600_000);

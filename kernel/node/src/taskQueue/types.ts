@@ -27,6 +27,11 @@ export interface EnqueueOptions {
   key?: string;
 }
 
+export interface EnqueueItem<P> {
+  payload: P;
+  options?: EnqueueOptions;
+}
+
 export interface HandleOptions {
   /** Max parallel jobs of this task in this process. Default: the queue's total concurrency. */
   concurrency?: number;
@@ -46,6 +51,14 @@ export interface TaskQueue {
   /** Registers the handler of a task. Call before start(); each task has one handler. */
   handle<P>(task: string, handler: TaskHandler<P>, options?: HandleOptions): void;
   enqueue<P>(task: string, payload: P, options?: EnqueueOptions): Promise<{ id: string }>;
+  /**
+   * Enqueues many jobs of one task in one round trip (PostgreSQL: graphile's add_jobs; SQLite:
+   * one transaction of multi-row inserts). Same semantics as calling enqueue() for each item
+   * in order, including job keys: a key repeated in the batch keeps its last item, and every
+   * item with that key gets the same id. Every item is validated before anything is written.
+   * Resolves the ids in the order of `items`. Callers chunk large sets (e.g. 500 per call).
+   */
+  enqueueMany<P>(task: string, items: ReadonlyArray<EnqueueItem<P>>): Promise<{ id: string }[]>;
   /**
    * Removes a pending (or permanently failed) job. A running job is not retried; if it runs in
    * this process its signal is aborted. Resolves false when no such job exists.
