@@ -103,7 +103,7 @@ describe('Classifications', () => {
     await page.getByTestId('rule-threshold').fill('0.9');
     await page.getByTestId('save-rule').click();
     await expect.poll(() => page.getByTestId('rule-id').textContent()).toContain('version 2');
-    expect(await page.getByTestId('rule-version').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('rule-version').count()).toBe(2);
     await page.getByTestId('tab-rules').click();
     await expect
       .poll(() => page.locator('[data-testid="rule-row"][data-id="RETAIL.SKU"]').count())
@@ -209,6 +209,17 @@ describe('Classifications', () => {
     await expect
       .poll(() => page.getByTestId('label-history').textContent())
       .toContain('Logins, not addresses');
+
+    // The catalog's column page shows the labels with their evidence and leads back here.
+    const panelUrl = page.url();
+    await page.getByRole('link', { name: 'open in the data catalog' }).click();
+    const catalogLabels = page.getByTestId('asset-labels');
+    await catalogLabels.getByTestId('label-chip').first().waitFor();
+    await catalogLabels.getByTestId('review-column-labels').click();
+    await page.waitForURL(panelUrl);
+    await page
+      .locator('[data-testid="asset-label"][data-classifier="PII.USERNAME"][data-status="manual"]')
+      .waitFor();
   });
 
   it('shows the accuracy view and automatic approval', async () => {

@@ -69,12 +69,20 @@ export const classificationsPlugin = createBackendPlugin({
           store: new KnexRuleStore(knex),
           patterns: new RecheckPatternChecker(),
         });
+        const defaultAutoApproveConfidence =
+          deps.config.getOptionalNumber('racine.classifications.autoApproveConfidence') ?? null;
+        if (
+          defaultAutoApproveConfidence !== null &&
+          !(defaultAutoApproveConfidence >= 0.5 && defaultAutoApproveConfidence <= 1)
+        )
+          throw new Error(
+            `racine.classifications.autoApproveConfidence must be between 0.5 and 1, not ${defaultAutoApproveConfidence}`,
+          );
         const engineConfig = new EngineConfigService({
           rules,
           library,
           settings,
-          defaultAutoApproveConfidence:
-            deps.config.getOptionalNumber('racine.classifications.autoApproveConfidence') ?? null,
+          defaultAutoApproveConfidence,
         });
         const tester = new RuleTester({
           rules,

@@ -260,7 +260,11 @@ export interface RuleTestResult {
 // ---------------------------------------------------------------------------------------------
 // Labels and review (stored by the data catalog, decided here)
 
-export const labelStatuses = ['suggested', 'approved', 'rejected', 'manual'] as const;
+/**
+ * As the data catalog stores them: `propagated` labels flowed along column-level lineage from
+ * an approved or manual label upstream (the catalog's lineage owns them).
+ */
+export const labelStatuses = ['suggested', 'approved', 'rejected', 'manual', 'propagated'] as const;
 export type LabelStatus = (typeof labelStatuses)[number];
 
 /** The last decision taken on a label. */

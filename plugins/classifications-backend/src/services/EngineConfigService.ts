@@ -85,17 +85,14 @@ export class EngineConfigService {
       this.deps.rules.liveRules(),
       this.reviewSettings(),
     ]);
-    const body = {
-      classifiers,
-      rules: engineRulesOf(live),
-      autoApproveConfidence: review.autoApproveConfidence,
-    };
+    const rules = engineRulesOf(live);
+    // What changes labels, only: scans rescan unchanged tables when the revision changes.
     const revision = crypto
       .createHash('sha256')
-      .update(JSON.stringify(body))
+      .update(JSON.stringify({ classifiers, rules }))
       .digest('hex')
       .slice(0, 16);
-    return { revision, ...body };
+    return { revision, classifiers, rules, autoApproveConfidence: review.autoApproveConfidence };
   }
 
   /** The configured engine (every classifier and rule that attaches labels). */

@@ -200,7 +200,9 @@ export function ReviewQueuePage() {
         e.ctrlKey ||
         e.altKey ||
         ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
-        target.isContentEditable
+        target.isContentEditable ||
+        // An open filter menu or dialog takes its own keys (type-ahead, Escape).
+        target.closest?.('[role="listbox"],[role="menu"],[role="dialog"]')
       )
         return;
       if (e.key === 'j' || e.key === 'ArrowDown') {
@@ -243,7 +245,7 @@ export function ReviewQueuePage() {
           onChange={e => setFilter('status', e.target.value)}
           SelectProps={{ SelectDisplayProps: { 'data-testid': 'filter-status' } as object }}
         >
-          {['suggested', 'approved', 'rejected', 'manual', 'all'].map(s => (
+          {['suggested', 'approved', 'rejected', 'manual', 'propagated', 'all'].map(s => (
             <MenuItem key={s} value={s}>
               {s}
             </MenuItem>

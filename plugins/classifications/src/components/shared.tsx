@@ -83,6 +83,7 @@ const useChipStyles = makeStyles(theme => ({
   approved: { color: theme.palette.success.dark, borderColor: theme.palette.success.main },
   rejected: { color: theme.palette.text.secondary, textDecoration: 'line-through' },
   manual: { color: theme.palette.primary.main, borderColor: theme.palette.primary.main },
+  propagated: { color: theme.palette.secondary.main, borderColor: theme.palette.secondary.main },
   bar: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), minWidth: 110 },
   progress: { flex: 1, height: 6, borderRadius: 3 },
 }));
