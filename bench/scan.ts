@@ -5,15 +5,29 @@
  *   RACINE_TEST_DB=postgres npx tsx bench/scan.ts  (Racine's own database: PostgreSQL, graphile-worker)
  *   BENCH_TABLES=200 npx tsx bench/scan.ts         (smaller)
  *   BENCH_E2E=1 npx tsx bench/scan.ts              (also through the whole backend, real catalog ingestion)
+ *   BENCH_PROFILE=1 npx tsx bench/scan.ts          (also where the time goes: connector, store, queue calls)
  *
  * Prints: the full scan (sampling 100 rows per table, classification on, profiling off), its
  * ratio to the same sampling queries issued with plain `pg` in one loop, and an incremental
  * rescan with nothing changed. Figures only, never asserted.
  */
 import crypto from 'node:crypto';
+import os from 'node:os';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ActivityRecord } from '@racine/kernel-common';
-import { createTaskQueue } from '@racine/kernel-node';
+import {
+  createTaskQueue,
+  tuneSqlite,
+  type HandleOptions,
+  type TaskHandler,
+  type TaskQueue,
+} from '@racine/kernel-node';
+import {
+  builtinConnectors,
+  ConnectorRegistry,
+  type AnyConnector,
+  type ConnectorSession,
+} from '@racine/plugin-datasources-node';
 import { createTestDatabase } from '@racine/kernel-node/testing';
 import { ruleSetDefinitionSchema } from '@racine/plugin-scan-rulesets-common';
 import {
@@ -25,6 +39,7 @@ import {
   type Collaborators,
 } from '@racine/plugin-scans-backend';
 import type { ScanRun } from '@racine/plugin-scans-common';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 1000);
@@ -118,6 +133,81 @@ async function plainSampling(url: string): Promise<number> {
   return elapsed;
 }
 
+/** Call counts and cumulative time per method, when BENCH_PROFILE is set. */
+const PROFILE = Boolean(process.env.BENCH_PROFILE);
+const timings = new Map<string, { calls: number; ms: number }>();
+
+function track<T>(name: string, work: () => T): T {
+  const started = performance.now();
+  const result = work();
+  if (!(result instanceof Promise)) return result;
+  const record = () => {
+    const entry = timings.get(name) ?? { calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += performance.now() - started;
+    timings.set(name, entry);
+  };
+  return result.finally(record) as T;
+}
+
+/** `target` with every async method timed under `<prefix>.<method>`. */
+function timed<T extends object>(prefix: string, target: T): T {
+  if (!PROFILE) return target;
+  return new Proxy(target, {
+    get(object, property) {
+      const value = Reflect.get(object, property) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) =>
+        track(`${prefix}.${property}`, () =>
+          (value as (...a: unknown[]) => unknown).apply(object, args),
+        );
+    },
+  });
+}
+
+/** The queue with enqueue calls and every task handler timed. */
+function timedQueue(queue: TaskQueue): TaskQueue {
+  if (!PROFILE) return queue;
+  const wrapped = timed('queue', queue);
+  return new Proxy(wrapped, {
+    get(object, property) {
+      if (property !== 'handle') return Reflect.get(object, property) as unknown;
+      const handle: TaskQueue['handle'] = <P>(
+        task: string,
+        handler: TaskHandler<P>,
+        options?: HandleOptions,
+      ) =>
+        queue.handle<P>(
+          task,
+          (payload, ctx) => track(`task ${task}`, () => handler(payload, ctx)),
+          options,
+        );
+      return handle;
+    },
+  });
+}
+
+function timedConnectors(): ConnectorRegistry {
+  return new ConnectorRegistry(
+    builtinConnectors().map((connector): AnyConnector => ({
+      ...connector,
+      connect: async (config, options) =>
+        timed<ConnectorSession>(connector.type, await connector.connect(config, options)),
+    })),
+  );
+}
+
+function printTimings(label: string) {
+  if (!PROFILE) return;
+  console.log(`  where the time went (${label}; cumulative over concurrent calls):`);
+  for (const [name, { calls, ms }] of [...timings].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(
+      `    ${name.padEnd(80)} ${String(calls).padStart(6)} calls ${(ms / 1000).toFixed(2).padStart(8)} s ${(ms / calls).toFixed(2).padStart(8)} ms/call`,
+    );
+  }
+  timings.clear();
+}
+
 const silent: LoggerService = {
   info: () => undefined,
   debug: () => undefined,
@@ -126,17 +216,50 @@ const silent: LoggerService = {
   child: () => silent,
 };
 
-async function engineScans(
-  url: string,
-): Promise<{ driver: string; full: ScanRun; fullMs: number; rescan: ScanRun; rescanMs: number }> {
+async function engineScans(url: string): Promise<{
+  driver: string;
+  full: ScanRun;
+  fullMs: number;
+  fullCpuMs: number;
+  rescan: ScanRun;
+  rescanMs: number;
+}> {
   const db = await createTestDatabase();
+  // The backend's database service tunes SQLite (WAL, synchronous=NORMAL); the bench does too.
+  await tuneSqlite(db.knex);
   await migrateScansDatabase(db.knex);
-  const store = new KnexScanStore(db.knex);
-  const queue = createTaskQueue({
-    knex: db.knex,
-    concurrency: 4,
-    logger: { info: () => undefined, warn: console.warn, error: console.error },
-  });
+  if (PROFILE && db.kind === 'sqlite') {
+    // SQLite runs synchronously on the event loop: time each statement by its SQL text.
+    const probe = new Database(':memory:');
+    const statement = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<
+      string,
+      (...args: unknown[]) => unknown
+    >;
+    probe.close();
+    for (const method of ['run', 'all', 'get']) {
+      const original = statement[method]!;
+      statement[method] = function (this: { source: string }, ...args: unknown[]) {
+        const started = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          const name = `sqlite ${this.source.replace(/\s+/g, ' ').slice(0, 70)}`;
+          const entry = timings.get(name) ?? { calls: 0, ms: 0 };
+          entry.calls += 1;
+          entry.ms += performance.now() - started;
+          timings.set(name, entry);
+        }
+      };
+    }
+  }
+  const store = timed('store', new KnexScanStore(db.knex));
+  const queue = timedQueue(
+    createTaskQueue({
+      knex: db.knex,
+      concurrency: 4,
+      logger: { info: () => undefined, warn: console.warn, error: console.error },
+    }),
+  );
   const source = new URL(url);
   const definition = ruleSetDefinitionSchema.parse({
     profiling: { enabled: false },
@@ -172,6 +295,7 @@ async function engineScans(
     collaborators,
     settings: DEFAULT_SCAN_SETTINGS,
     logger: silent,
+    ...(PROFILE ? { connectors: timedConnectors() } : {}),
   });
   executor.register();
   await queue.start();
@@ -184,6 +308,7 @@ async function engineScans(
   });
   const runOnce = async () => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const queued = await scans.startRun(
       { dataSourceId: 'bench', ruleSetId: 'bench' },
       { actor: 'bench' },
@@ -191,19 +316,25 @@ async function engineScans(
     );
     for (;;) {
       const run = await scans.getRun(queued.id);
-      if (['succeeded', 'failed', 'canceled'].includes(run.status))
-        return { run, ms: performance.now() - started };
+      if (['succeeded', 'failed', 'canceled'].includes(run.status)) {
+        const used = process.cpuUsage(cpu);
+        return { run, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+      }
       await new Promise(resolve => setTimeout(resolve, 20));
     }
   };
   try {
+    timings.clear();
     const full = await runOnce();
+    printTimings('full scan');
     if (published !== TABLES) console.error(`published ${published} of ${TABLES} tables`);
     const rescan = await runOnce();
+    printTimings('rescan');
     return {
       driver: queue.driver,
       full: full.run,
       fullMs: full.ms,
+      fullCpuMs: full.cpuMs,
       rescan: rescan.run,
       rescanMs: rescan.ms,
     };
@@ -286,6 +417,13 @@ try {
     `  full scan (discover, fingerprint, sample ${SAMPLE}, classify ${COLUMNS} columns, publish): ${seconds(engine.fullMs)}, ` +
       `${(TABLES / (engine.fullMs / 1000)).toFixed(0)} tables/s, ${p.rowsSampled} rows sampled, ${p.labelsFound} labels, ` +
       `${(engine.fullMs / plainMs).toFixed(2)}× the plain loop (goal ≤ 1.5×)`,
+  );
+  console.log(
+    `  Racine's process during the full scan: ${seconds(engine.fullCpuMs)} of CPU (${(engine.fullCpuMs / TABLES).toFixed(1)} ms/table: ` +
+      `classification, its own database, the pg driver), load average ${os
+        .loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
   );
   console.log(
     `  incremental rescan, nothing changed: ${seconds(engine.rescanMs)} (${engine.rescan.progress.tablesSkipped} skipped), ` +

@@ -42,6 +42,14 @@ export interface ConnectorSession {
    * scanner can skip unchanged tables. Equal strings mean "probably unchanged", never a guarantee.
    */
   fingerprint(table: TableRef): Promise<string>;
+  /**
+   * Optional batch form of `fingerprint`: the fingerprints of many tables in a few queries (the
+   * built-in connectors read one catalog query per batch), aligned with `tables`; `null` for a
+   * table that does not exist. Each string must equal what `fingerprint` returns for the table, as
+   * scanners compare values produced by either method. Scanners fall back to calling
+   * `fingerprint` once per table when a session does not implement it (see `fingerprintTables`).
+   */
+  fingerprintMany?(tables: readonly TableRef[]): Promise<(string | null)[]>;
   /** Releases every connection. Idempotent. */
   close(): Promise<void>;
 }
@@ -141,6 +149,42 @@ export async function testConnectionWith(
       ...(code === undefined ? {} : { errorCode: code }),
     };
   }
+}
+
+/**
+ * Fingerprints of many tables, aligned with `tables`: through the session's `fingerprintMany`
+ * when it has one, otherwise `fingerprint` per table (at most `concurrency` at once), where an
+ * `UnknownTableError` becomes `null`. Other errors reject.
+ */
+export async function fingerprintTables(
+  session: ConnectorSession,
+  tables: readonly TableRef[],
+  concurrency = 4,
+): Promise<(string | null)[]> {
+  if (tables.length === 0) return [];
+  if (session.fingerprintMany) {
+    const fingerprints = await session.fingerprintMany(tables);
+    if (fingerprints.length !== tables.length) {
+      throw new Error(
+        `fingerprintMany returned ${fingerprints.length} fingerprints for ${tables.length} tables`,
+      );
+    }
+    return fingerprints;
+  }
+  const results = new Array<string | null>(tables.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < tables.length) {
+      const i = next++;
+      try {
+        results[i] = await session.fingerprint(tables[i]!);
+      } catch (error) {
+        if (!(error instanceof UnknownTableError)) throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
+  return results;
 }
 
 /** Runs `fn` with a fresh session and always closes it. */

@@ -16,6 +16,7 @@ export {
   connectorConfigJsonSchema,
   describeConnector,
   describeError,
+  fingerprintTables,
   MAX_SAMPLE_ROWS,
   REDACTED,
   redactConfig,

@@ -24,6 +24,7 @@ import { KnexScanStore } from './database/ScanStore';
 import { createScansRouter } from './router';
 import {
   HttpCatalogPublisher,
+  HttpClassificationConfigDirectory,
   HttpDataSourceDirectory,
   HttpRuleSetDirectory,
   PluginHttpClient,
@@ -128,6 +129,7 @@ export const scansPlugin = createBackendPlugin({
           dataSources: new HttpDataSourceDirectory(http),
           ruleSets: new HttpRuleSetDirectory(http),
           catalog: new HttpCatalogPublisher(http),
+          classifications: new HttpClassificationConfigDirectory(http),
           events: {
             scanCompleted: async eventPayload => {
               await deps.events.publish({ topic: eventTopics.scanCompleted, eventPayload });

@@ -433,6 +433,45 @@ describe('mysql fingerprints', () => {
       UnknownTableError,
     );
   });
+
+  it('fingerprints many tables at once, equal to one at a time, null for unknown ones', async () => {
+    const tables: TableRef[] = [
+      ...discovery.schemas.flatMap(s => s.tables.map(t => ({ schema: t.schema, name: t.name }))),
+      { schema: DB, name: 'nope' },
+      { schema: `${DB}_nope`, name: 'customers' },
+    ];
+    const many = await session.fingerprintMany!(tables);
+    expect(many).toHaveLength(tables.length);
+    for (const [i, ref] of tables.entries()) {
+      if (ref.name === 'nope' || ref.schema.endsWith('_nope')) expect(many[i]).toBeNull();
+      else expect(many[i]).toBe(await session.fingerprint(ref));
+    }
+    expect(await session.fingerprintMany!([])).toEqual([]);
+  });
+});
+
+describe('mysql structure cache', () => {
+  it('notices a table that changed since its structure was cached', async () => {
+    const morphing: TableRef = { schema: DB, name: 'morphing' };
+    await admin.query(`CREATE TABLE ${q(DB)}.morphing (id INT PRIMARY KEY, a TEXT, b BLOB)`);
+    await admin.query(`INSERT INTO ${q(DB)}.morphing VALUES (1, 'x', x'01')`);
+    const own = await mysqlConnector.connect(config);
+    try {
+      await own.discover({ includeSchemas: [DB] });
+      expect((await own.sample(morphing, ['a', 'b'], 5)).rows).toEqual([['x', '01']]);
+      await admin.query(
+        `ALTER TABLE ${q(DB)}.morphing DROP COLUMN a, MODIFY b TEXT, ADD COLUMN c TEXT`,
+      );
+      expect((await own.sample(morphing, ['c'], 5)).rows).toEqual([[null]]);
+      await expect(own.sample(morphing, ['a'], 5)).rejects.toBeInstanceOf(UnknownColumnError);
+      expect((await own.profile(morphing, 'c')).rowCount).toBe(1);
+      await admin.query(`DROP TABLE ${q(DB)}.morphing`);
+      await expect(own.sample(morphing, [], 5)).rejects.toBeInstanceOf(UnknownTableError);
+    } finally {
+      await own.close();
+      await admin.query(`DROP TABLE IF EXISTS ${q(DB)}.morphing`);
+    }
+  });
 });
 
 describe('mysql hostile identifiers', () => {

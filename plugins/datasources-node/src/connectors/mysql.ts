@@ -4,6 +4,7 @@ import {
   type Connector,
   type ConnectorSession,
   testConnectionWith,
+  UnknownColumnError,
   UnknownTableError,
 } from '../connector.js';
 import { compileDiscoveryFilter } from '../filters.js';
@@ -134,10 +135,38 @@ interface ColumnInfo {
   dataType: string;
 }
 
+interface TableInfo {
+  columns: ColumnInfo[];
+  rowEstimate: number | null;
+}
+
+/** Table structures kept per session, so sampling and profiling skip the catalog. */
+const TABLE_CACHE_LIMIT = 20_000;
+
+/** Errors a statement built from stale cached structure fails with (the table changed). */
+const STALE_METADATA_CODES = new Set([
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_FIELD_ERROR',
+  'ER_BAD_TABLE_ERROR',
+]);
+
+function isStaleMetadataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STALE_METADATA_CODES.has(code);
+}
+
+const cacheKey = (table: TableRef) => `${table.schema}\u0000${table.name}`;
+
+/** Tables fingerprinted per batch of catalog queries. */
+const FINGERPRINT_BATCH = 500;
+const INTEGER_TYPES = ['tinyint', 'smallint', 'mediumint', 'int', 'bigint'];
+
 class MysqlSession implements ConnectorSession {
   private closed = false;
   /** Connections whose session settings have been applied (keyed by the driver's core connection). */
   private readonly prepared = new WeakSet<object>();
+  /** Structure of the tables this session read or discovered, refreshed when found stale. */
+  private readonly tables = new Map<string, TableInfo>();
 
   private constructor(
     private readonly pool: mysql.Pool,
@@ -280,6 +309,18 @@ class MysqlSession implements ConnectorSession {
       const keysByKey = groupBy(keys, key);
       const partitionsByKey = groupBy(partitions, key);
 
+      // Sampling and profiling what was just discovered need no further catalog query.
+      if (this.tables.size + tables.length > TABLE_CACHE_LIMIT) this.tables.clear();
+      for (const row of tables.slice(0, TABLE_CACHE_LIMIT)) {
+        this.tables.set(key(row), {
+          columns: (columnsByKey.get(key(row)) ?? []).map(column => ({
+            name: String(column.column_name),
+            dataType: String(column.data_type).toLowerCase(),
+          })),
+          rowEstimate: String(row.table_type).includes('VIEW') ? null : toNumber(row.table_rows),
+        });
+      }
+
       return tables.map((row): DiscoveredTable => {
         const k = key(row);
         const isView = String(row.table_type).includes('VIEW');
@@ -342,8 +383,7 @@ class MysqlSession implements ConnectorSession {
     strategy: SampleStrategy = 'first',
   ): Promise<SampleResult> {
     const limit = sampleLimit(n);
-    return this.readOnly(async conn => {
-      const info = await this.resolveTable(conn, table);
+    return this.withTable(table, async (conn, info) => {
       const selected = selectColumns(info.columns, table, columns);
       const max = this.limits.maxValueLength;
       // Values are cut in SQL (one character over the limit, to detect truncation) so a huge
@@ -402,8 +442,7 @@ class MysqlSession implements ConnectorSession {
     options: ProfileOptions = {},
   ): Promise<ColumnProfile> {
     const maxRows = profileRowLimit(options.maxRows);
-    return this.readOnly(async conn => {
-      const info = await this.resolveTable(conn, table);
+    return this.withTable(table, async (conn, info) => {
       const [target] = selectColumns(info.columns, table, [column]);
       const type = target!.dataType;
       const orderable =
@@ -427,72 +466,146 @@ class MysqlSession implements ConnectorSession {
   }
 
   async fingerprint(table: TableRef): Promise<string> {
-    return this.withConnection(async conn => {
-      const params = [table.schema, table.name];
-      const [meta] = await conn.execute<Row[]>(
-        `SELECT TABLE_TYPE AS table_type, ENGINE AS engine, CREATE_TIME AS create_time,
-                UPDATE_TIME AS update_time, TABLE_ROWS AS table_rows, AUTO_INCREMENT AS auto_increment
-           FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
-        params,
+    const [fingerprint] = await this.fingerprintMany([table]);
+    if (fingerprint === null || fingerprint === undefined) throw new UnknownTableError(table);
+    return fingerprint;
+  }
+
+  async fingerprintMany(tables: readonly TableRef[]): Promise<(string | null)[]> {
+    const results: (string | null)[] = [];
+    for (let start = 0; start < tables.length; start += FINGERPRINT_BATCH) {
+      const batch = tables.slice(start, start + FINGERPRINT_BATCH);
+      results.push(...(await this.withConnection(conn => this.fingerprintBatch(conn, batch))));
+    }
+    return results;
+  }
+
+  /**
+   * Four catalog queries for the whole batch (tables, columns, views, primary keys; only the
+   * schemas involved), then one statement with every integer primary key's maximum.
+   */
+  private async fingerprintBatch(
+    conn: mysql.PoolConnection,
+    tables: readonly TableRef[],
+  ): Promise<(string | null)[]> {
+    const schemas = [...new Set(tables.map(t => t.schema))];
+    // The schema list lets the server open only those schemas' metadata; the pairs keep the
+    // rows to the batch's tables.
+    const where = (prefix: string) =>
+      `${prefix}TABLE_SCHEMA IN (${schemas.map(() => '?').join(', ')}) AND (${prefix}TABLE_SCHEMA, ${prefix}TABLE_NAME) IN (${tables.map(() => '(?, ?)').join(', ')})`;
+    const params = [...schemas, ...tables.flatMap(t => [t.schema, t.name])];
+    const query = async (sql: string) => (await conn.query<Row[]>(sql, params))[0];
+    const meta = await query(
+      `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_TYPE AS table_type, ENGINE AS engine,
+              CREATE_TIME AS create_time, UPDATE_TIME AS update_time, TABLE_ROWS AS table_rows,
+              AUTO_INCREMENT AS auto_increment
+         FROM information_schema.TABLES WHERE ${where('')}`,
+    );
+    const columns = await query(
+      `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type,
+              IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt
+         FROM information_schema.COLUMNS WHERE ${where('')}
+        ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
+    );
+    const views = await query(
+      `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, VIEW_DEFINITION AS definition
+         FROM information_schema.VIEWS WHERE ${where('')}`,
+    );
+    // UPDATE_TIME has one-second resolution and TABLE_ROWS is an estimate; the maximum of an
+    // integer primary key (one index lookup) pins down inserts exactly.
+    const keys = await query(
+      `SELECT k.TABLE_SCHEMA AS s, k.TABLE_NAME AS t, k.COLUMN_NAME AS name, col.DATA_TYPE AS data_type
+         FROM information_schema.KEY_COLUMN_USAGE k
+         JOIN information_schema.COLUMNS col
+           ON col.TABLE_SCHEMA = k.TABLE_SCHEMA AND col.TABLE_NAME = k.TABLE_NAME AND col.COLUMN_NAME = k.COLUMN_NAME
+        WHERE ${where('k.')} AND k.CONSTRAINT_NAME = 'PRIMARY'`,
+    );
+    // Names are matched exactly as given (they come from discovery).
+    const key = (schema: unknown, name: unknown) => `${String(schema)}\u0000${String(name)}`;
+    const strip = ({ s: _s, t: _t, ...rest }: Row) => rest;
+    const metaByKey = groupBy(meta, row => key(row.s, row.t));
+    const columnsByKey = groupBy(columns, row => key(row.s, row.t));
+    const viewsByKey = groupBy(views, row => key(row.s, row.t));
+    const keysByKey = groupBy(keys, row => key(row.s, row.t));
+
+    const maxKeys = new Map<number, string | null>();
+    const keyed = tables.flatMap((table, index) => {
+      const pk = keysByKey.get(key(table.schema, table.name)) ?? [];
+      const only = pk.length === 1 ? pk[0]! : undefined;
+      return only && INTEGER_TYPES.includes(String(only.data_type).toLowerCase())
+        ? [{ index, table, column: String(only.name) }]
+        : [];
+    });
+    const statement = (k: { index: number; table: TableRef; column: string }) =>
+      `SELECT ${k.index} AS i, MAX(${quoteMysqlIdentifier(k.column)}) AS max_key FROM ${qualified(k.table)}`;
+    const read = async (sql: string) =>
+      (await conn.query<Row[]>({ sql }))[0].forEach(row =>
+        maxKeys.set(Number(row.i), row.max_key === null ? null : String(row.max_key)),
       );
-      if (meta.length === 0) throw new UnknownTableError(table);
-      const [columns] = await conn.execute<Row[]>(
-        `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt
-           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
-          ORDER BY ORDINAL_POSITION`,
-        params,
-      );
-      const [views] = await conn.execute<Row[]>(
-        'SELECT VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-        params,
-      );
-      // UPDATE_TIME has one-second resolution and TABLE_ROWS is an estimate; the maximum of an
-      // integer primary key (one index lookup) pins down inserts exactly.
-      const [keys] = await conn.execute<Row[]>(
-        `SELECT k.COLUMN_NAME AS name, col.DATA_TYPE AS data_type
-           FROM information_schema.KEY_COLUMN_USAGE k
-           JOIN information_schema.COLUMNS col
-             ON col.TABLE_SCHEMA = k.TABLE_SCHEMA AND col.TABLE_NAME = k.TABLE_NAME AND col.COLUMN_NAME = k.COLUMN_NAME
-          WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND k.CONSTRAINT_NAME = 'PRIMARY'`,
-        params,
-      );
-      let maxKey: unknown = null;
-      const keyColumn = keys.length === 1 ? keys[0]! : undefined;
-      if (
-        keyColumn &&
-        ['tinyint', 'smallint', 'mediumint', 'int', 'bigint'].includes(String(keyColumn.data_type))
-      ) {
-        const [rows] = await conn.query<Row[]>(
-          `SELECT MAX(${quoteMysqlIdentifier(String(keyColumn.name))}) AS max_key FROM ${qualified(table)}`,
-        );
-        maxKey = rows[0]?.max_key ?? null;
+    if (keyed.length > 0) {
+      try {
+        await read(keyed.map(k => `(${statement(k)})`).join(' UNION ALL '));
+      } catch (error) {
+        if (!isStaleMetadataError(error)) throw error;
+        // A table vanished between the queries: find out which, one at a time.
+        for (const k of keyed)
+          await read(statement(k)).catch(inner => {
+            if (!isStaleMetadataError(inner)) throw inner;
+          });
       }
+    }
+    return tables.map((table, index) => {
+      const k = key(table.schema, table.name);
+      const tableMeta = metaByKey.get(k);
+      if (!tableMeta) return null;
       return hashParts('mysql1', [
-        meta.map(row => ({ ...row })),
-        columns.map(row => ({ ...row })),
-        views.map(row => row.definition),
-        maxKey === null ? null : String(maxKey),
+        tableMeta.map(strip),
+        (columnsByKey.get(k) ?? []).map(strip),
+        (viewsByKey.get(k) ?? []).map(row => row.definition),
+        maxKeys.get(index) ?? null,
       ]);
     });
   }
 
-  private async resolveTable(
-    conn: mysql.PoolConnection,
+  /**
+   * Runs `fn` in a read-only transaction with the table's structure, from the session cache when
+   * it has it. When the cached structure turns out stale (a requested column it lacks, or a
+   * statement failing on a missing table or column), it is read again and `fn` runs once more,
+   * so callers see exactly the errors a fresh read gives (`UnknownTableError`, ...).
+   */
+  private async withTable<T>(
     table: TableRef,
-  ): Promise<{ columns: ColumnInfo[]; rowEstimate: number | null }> {
+    fn: (conn: mysql.PoolConnection, info: TableInfo) => Promise<T>,
+  ): Promise<T> {
+    const cached = this.tables.get(cacheKey(table));
+    if (cached) {
+      try {
+        return await this.readOnly(conn => fn(conn, cached));
+      } catch (error) {
+        if (!(error instanceof UnknownColumnError) && !isStaleMetadataError(error)) throw error;
+        this.tables.delete(cacheKey(table));
+      }
+    }
+    return this.readOnly(async conn => fn(conn, await this.resolveTable(conn, table)));
+  }
+
+  private async resolveTable(conn: mysql.PoolConnection, table: TableRef): Promise<TableInfo> {
     const [tables] = await conn.execute<Row[]>(
       `SELECT TABLE_TYPE AS table_type, TABLE_ROWS AS table_rows
          FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
       [table.schema, table.name],
     );
-    if (tables.length === 0) throw new UnknownTableError(table);
+    if (tables.length === 0) {
+      this.tables.delete(cacheKey(table));
+      throw new UnknownTableError(table);
+    }
     const [columns] = await conn.execute<Row[]>(
       `SELECT COLUMN_NAME AS name, DATA_TYPE AS data_type
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
         ORDER BY ORDINAL_POSITION`,
       [table.schema, table.name],
     );
-    return {
+    const info: TableInfo = {
       columns: columns.map(row => ({
         name: String(row.name),
         dataType: String(row.data_type).toLowerCase(),
@@ -501,6 +614,9 @@ class MysqlSession implements ConnectorSession {
         ? null
         : toNumber(tables[0]!.table_rows),
     };
+    if (this.tables.size >= TABLE_CACHE_LIMIT) this.tables.clear();
+    this.tables.set(cacheKey(table), info);
+    return info;
   }
 
   /** Borrows a pooled connection with the session settings applied (once per physical connection). */
@@ -528,14 +644,20 @@ class MysqlSession implements ConnectorSession {
     }
   }
 
-  /** Runs `fn` inside `START TRANSACTION READ ONLY`, always rolling back. */
+  /**
+   * Runs `fn` inside `START TRANSACTION READ ONLY`, always rolling back. The driver sends a
+   * connection's commands in order, so the transaction start is pipelined with `fn`'s first
+   * statement and the rollback with the next borrower's: no round trip waits on either.
+   */
   private async readOnly<T>(fn: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
     return this.withConnection(async conn => {
-      await conn.query('START TRANSACTION READ ONLY');
+      const started = conn.query('START TRANSACTION READ ONLY');
+      started.catch(() => undefined);
       try {
-        return await fn(conn);
+        const [result] = await Promise.all([fn(conn), started]);
+        return result;
       } finally {
-        await conn.query('ROLLBACK').catch(() => undefined);
+        conn.query('ROLLBACK').catch(() => undefined);
       }
     });
   }

@@ -141,6 +141,11 @@ beforeAll(async () => {
       'INSERT INTO public.victims VALUES (99) RETURNING id';
     CREATE VIEW sales.sneaky AS SELECT sales.write_victim() AS id;
     CREATE VIEW sales.slow AS SELECT pg_sleep(2)::text AS s;
+    -- A view trying to lift the session's guards for the statements that follow it.
+    CREATE FUNCTION sales.lift_guards() RETURNS int LANGUAGE plpgsql AS
+      'BEGIN PERFORM set_config(''default_transaction_read_only'', ''off'', false);
+             PERFORM set_config(''statement_timeout'', ''0'', false); RETURN 1; END';
+    CREATE VIEW sales.lifter AS SELECT sales.lift_guards() AS id;
 
     CREATE SCHEMA ${q(HOSTILE_SCHEMA)};
     COMMENT ON SCHEMA ${q(HOSTILE_SCHEMA)} IS 'hostile';
@@ -421,6 +426,48 @@ describe('postgres sampling', () => {
     expect(rows[0].n).toBe(3);
   });
 
+  it('keeps its guards when a sampled view tries to lift them', async () => {
+    const guarded = await postgresConnector.connect(config, { maxConnections: 1 });
+    try {
+      expect((await guarded.sample({ schema: 'sales', name: 'lifter' }, [], 1)).rows).toEqual([
+        ['1'],
+      ]);
+      // Same (only) connection: still read-only.
+      await expect(guarded.sample({ schema: 'sales', name: 'sneaky' }, [], 1)).rejects.toThrow(
+        /read-only transaction/,
+      );
+    } finally {
+      await guarded.close();
+    }
+    const { rows } = await admin.query('SELECT count(*)::int AS n FROM public.victims');
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('notices a table that changed since its structure was cached', async () => {
+    await write('CREATE TABLE sales.morphing (id int PRIMARY KEY, a text, b bytea)');
+    await write("INSERT INTO sales.morphing VALUES (1, 'x', '\\x01')");
+    const morphing: TableRef = { schema: 'sales', name: 'morphing' };
+    const own = await postgresConnector.connect(config);
+    try {
+      await own.discover({ includeSchemas: ['sales'] });
+      expect((await own.sample(morphing, ['a', 'b'], 5)).rows).toEqual([['x', '01']]);
+      // b becomes text, c is new, a is gone: the cached structure is stale three ways.
+      await write(
+        "ALTER TABLE sales.morphing DROP COLUMN a, ALTER COLUMN b TYPE text USING 't', ADD COLUMN c text",
+      );
+      expect((await own.sample(morphing, ['b'], 5)).rows).toEqual([['t']]);
+      expect((await own.sample(morphing, ['c'], 5)).rows).toEqual([[null]]);
+      await expect(own.sample(morphing, ['a'], 5)).rejects.toBeInstanceOf(UnknownColumnError);
+      expect((await own.profile(morphing, 'b')).rowCount).toBe(1);
+      await write('DROP TABLE sales.morphing');
+      await expect(own.sample(morphing, [], 5)).rejects.toBeInstanceOf(UnknownTableError);
+      await expect(own.profile(morphing, 'b')).rejects.toBeInstanceOf(UnknownTableError);
+    } finally {
+      await own.close();
+      await write('DROP TABLE IF EXISTS sales.morphing');
+    }
+  });
+
   it('enforces the statement timeout', async () => {
     const quick = await postgresConnector.connect(config, { statementTimeoutMs: 200 });
     try {
@@ -537,6 +584,21 @@ describe('postgres fingerprints', () => {
     await expect(session.fingerprint({ schema: 'sales', name: 'nope' })).rejects.toBeInstanceOf(
       UnknownTableError,
     );
+  });
+
+  it('fingerprints many tables at once, equal to one at a time, null for unknown ones', async () => {
+    const tables: TableRef[] = [
+      ...discovery.schemas.flatMap(s => s.tables.map(t => ({ schema: t.schema, name: t.name }))),
+      { schema: 'sales', name: 'nope' },
+      { schema: 'nope', name: 'customers' },
+    ];
+    const many = await session.fingerprintMany!(tables);
+    expect(many).toHaveLength(tables.length);
+    for (const [i, ref] of tables.entries()) {
+      if (ref.name === 'nope' || ref.schema === 'nope') expect(many[i]).toBeNull();
+      else expect(many[i]).toBe(await session.fingerprint(ref));
+    }
+    expect(await session.fingerprintMany!([])).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   type Connector,
   type ConnectorSession,
   testConnectionWith,
+  UnknownColumnError,
   UnknownTableError,
 } from '../connector.js';
 import { compileDiscoveryFilter } from '../filters.js';
@@ -182,10 +183,43 @@ interface ResolvedTable {
   oid: number;
   relkind: string;
   columns: TableColumnRow[];
+  /** Planner estimate of the rows (leaf partitions summed), to choose a sampling method. */
+  estimate: number;
 }
+
+/** Table metadata kept per session, so sampling and profiling cost one round trip each. */
+const TABLE_CACHE_LIMIT = 20_000;
+
+/** SQLSTATEs a statement built from stale cached metadata fails with (the table changed). */
+const STALE_METADATA_CODES = new Set(['42P01', '42703', '42883', '42804', '42846']);
+
+function isStaleMetadataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STALE_METADATA_CODES.has(code);
+}
+
+const cacheKey = (table: TableRef) => `${table.schema}\u0000${table.name}`;
+
+/** Rows of the fingerprint catalog query, in the shape hashed since the first release. */
+interface FingerprintRow {
+  ord: string;
+  columns: unknown;
+  definition: string | null;
+  stats: unknown;
+  key_column: string | null;
+}
+
+/** Tables fingerprinted per catalog query. */
+const FINGERPRINT_BATCH = 500;
+/** Primary-key maxima per `UNION ALL` statement (planning time grows faster than linearly). */
+const MAX_KEY_BATCH = 100;
+/** The relkinds `pg_stat_all_tables` reports (PostgreSQL 12 to 17). */
+const STAT_RELKINDS = `rc.relkind IN ('r', 't', 'm', 'p')`;
 
 class PostgresSession implements ConnectorSession {
   private closed = false;
+  /** Structure of the tables this session read or discovered, refreshed when found stale. */
+  private readonly tables = new Map<string, ResolvedTable>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -406,6 +440,25 @@ class PostgresSession implements ConnectorSession {
       });
     }
 
+    // Sampling and profiling what was just discovered need no further catalog query.
+    if (this.tables.size + relations.rows.length > TABLE_CACHE_LIMIT) this.tables.clear();
+    for (const row of relations.rows) {
+      if (this.tables.size >= TABLE_CACHE_LIMIT) break;
+      this.tables.set(cacheKey(row), {
+        oid: row.oid,
+        relkind: row.relkind,
+        columns: (columnsByOid.get(row.oid) ?? []).map(column => ({
+          name: column.name,
+          base_type: column.base_type,
+          typcategory: column.typcategory,
+        })),
+        estimate:
+          row.relkind === 'p'
+            ? (sumEstimates(row.oid, relationsByOid, relations.rows, estimate) ?? 0)
+            : (estimate(row) ?? 0),
+      });
+    }
+
     const tablesBySchema = groupBy(tables, table => table.schema);
     return {
       connectorType: 'postgres',
@@ -428,8 +481,7 @@ class PostgresSession implements ConnectorSession {
     strategy: SampleStrategy = 'first',
   ): Promise<SampleResult> {
     const limit = sampleLimit(n);
-    return this.readOnly(async client => {
-      const resolved = await this.resolveTable(client, table);
+    return this.withTable(table, async resolved => {
       const selected = selectColumns(resolved.columns, table, columns);
       const max = this.limits.maxValueLength;
       // Values are cut in SQL (one character over the limit, to detect truncation) so a huge
@@ -441,31 +493,30 @@ class PostgresSession implements ConnectorSession {
           : `left(${q}::text, ${max + 1})`;
       });
       const select = `SELECT ${expressions.join(', ')} FROM ${qualified(table)}`;
-      const run = async (sql: string, values: unknown[] = []) =>
-        (await client.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
 
       let rows: unknown[][] = [];
       let method: SampleMethod = 'first';
       if (limit > 0 && strategy === 'random') {
         method = 'order_by_random';
         const sampleable = ['r', 'm', 'p'].includes(resolved.relkind);
-        const estimate = sampleable ? await this.estimateRows(client, resolved.oid) : 0;
+        const estimate = sampleable ? resolved.estimate : 0;
         if (estimate > SMALL_TABLE_ROWS) {
           // TABLESAMPLE SYSTEM reads whole random pages: cheap, but it may return fewer rows than
           // expected, so oversample and widen until enough rows come back (100 % reads everything).
           for (let factor = 3; ; factor *= 10) {
             const percent = Math.min(100, ((limit * factor) / estimate) * 100);
-            rows = await run(`${select} TABLESAMPLE SYSTEM ($1) ORDER BY random() LIMIT ${limit}`, [
-              percent,
-            ]);
+            // A finite number rendered by JavaScript, so it is safe to inline.
+            rows = await this.readOnlyRows(
+              `${select} TABLESAMPLE SYSTEM (${String(percent)}) ORDER BY random() LIMIT ${limit}`,
+            );
             if (rows.length >= limit || percent >= 100) break;
           }
           method = 'tablesample';
         } else {
-          rows = await run(`${select} ORDER BY random() LIMIT ${limit}`);
+          rows = await this.readOnlyRows(`${select} ORDER BY random() LIMIT ${limit}`);
         }
       } else if (limit > 0) {
-        rows = await run(`${select} LIMIT ${limit}`);
+        rows = await this.readOnlyRows(`${select} LIMIT ${limit}`);
       }
       const bounded = boundRows(rows, max);
       return {
@@ -484,8 +535,7 @@ class PostgresSession implements ConnectorSession {
     options: ProfileOptions = {},
   ): Promise<ColumnProfile> {
     const maxRows = profileRowLimit(options.maxRows);
-    return this.readOnly(async client => {
-      const resolved = await this.resolveTable(client, table);
+    return this.withTable(table, async resolved => {
       const [target] = selectColumns(resolved.columns, table, [column]);
       const isBinary = target!.base_type === 'bytea';
       const orderable = ORDERABLE_TYPCATEGORIES.has(target!.typcategory);
@@ -502,7 +552,7 @@ class PostgresSession implements ConnectorSession {
       const source = `SELECT ${quotePostgresIdentifier(target!.name)} AS v FROM ${qualified(table)}${
         maxRows === null ? '' : ` LIMIT ${maxRows}`
       }`;
-      const { rows } = await client.query<Record<string, unknown>>(
+      const rows = await this.readOnlyRows<Record<string, unknown>>(
         `SELECT count(*)::float8 AS row_count,
                 (count(*) - count(v))::float8 AS null_count,
                 count(DISTINCT ${distinct})::float8 AS distinct_count,
@@ -512,104 +562,213 @@ class PostgresSession implements ConnectorSession {
                 max(${length})::float8 AS max_length,
                 avg(${length})::float8 AS avg_length
            FROM (${source}) AS profiled`,
+        'object',
       );
       return profileFromRow(target!.name, rows[0]!, this.limits.maxValueLength, maxRows);
     });
   }
 
   async fingerprint(table: TableRef): Promise<string> {
-    const resolved = await this.resolveTable(this.pool, table);
-    const { rows } = await this.pool.query<Record<string, unknown>>(
-      `SELECT
+    const [fingerprint] = await this.fingerprintMany([table]);
+    if (fingerprint === null || fingerprint === undefined) throw new UnknownTableError(table);
+    return fingerprint;
+  }
+
+  async fingerprintMany(tables: readonly TableRef[]): Promise<(string | null)[]> {
+    const results: (string | null)[] = [];
+    for (let start = 0; start < tables.length; start += FINGERPRINT_BATCH) {
+      results.push(
+        ...(await this.fingerprintBatch(tables.slice(start, start + FINGERPRINT_BATCH))),
+      );
+    }
+    return results;
+  }
+
+  /** Two round trips for the whole batch: the catalog, then every integer primary key's maximum. */
+  private async fingerprintBatch(tables: readonly TableRef[]): Promise<(string | null)[]> {
+    const { rows } = await this.pool.query<FingerprintRow>(
+      `SELECT t.ord::text AS ord,
          (SELECT json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                                            pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum)
             FROM pg_attribute a
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-           WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+           WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
          CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
          -- relfilenode changes on TRUNCATE, VACUUM FULL, REFRESH and table rewrites; the
          -- cumulative tuple counters change on every committed write (no vacuum/analyze resets).
-         (SELECT json_agg(json_build_array(r.relid, rc.relfilenode, s.n_tup_ins, s.n_tup_upd, s.n_tup_del)
-                          ORDER BY r.relid)
-            FROM (SELECT $1::oid AS relid UNION SELECT relid FROM pg_partition_tree($1::oid)) r
-            JOIN pg_class rc ON rc.oid = r.relid
-            LEFT JOIN pg_stat_all_tables s ON s.relid = r.relid) AS stats
-         FROM pg_class c WHERE c.oid = $1`,
-      [resolved.oid],
+         -- The counters are read as pg_stat_all_tables does (null for relkinds it leaves out),
+         -- without the view, which aggregates over every relation of the database. Only a
+         -- partitioned table has more than itself to report (its partition tree).
+         CASE WHEN c.relkind = 'p' THEN
+           (SELECT json_agg(json_build_array(rc.oid, rc.relfilenode,
+                                             CASE WHEN ${STAT_RELKINDS} THEN pg_stat_get_tuples_inserted(rc.oid) END,
+                                             CASE WHEN ${STAT_RELKINDS} THEN pg_stat_get_tuples_updated(rc.oid) END,
+                                             CASE WHEN ${STAT_RELKINDS} THEN pg_stat_get_tuples_deleted(rc.oid) END)
+                            ORDER BY rc.oid)
+              FROM pg_class rc
+             WHERE rc.oid IN (SELECT c.oid UNION SELECT relid FROM pg_partition_tree(c.oid)))
+         ELSE
+           json_build_array(json_build_array(c.oid, c.relfilenode,
+             CASE WHEN c.relkind IN ('r', 't', 'm', 'p') THEN pg_stat_get_tuples_inserted(c.oid) END,
+             CASE WHEN c.relkind IN ('r', 't', 'm', 'p') THEN pg_stat_get_tuples_updated(c.oid) END,
+             CASE WHEN c.relkind IN ('r', 't', 'm', 'p') THEN pg_stat_get_tuples_deleted(c.oid) END))
+         END AS stats,
+         (SELECT a.attname
+            FROM pg_constraint con
+            JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+           WHERE con.conrelid = c.oid AND con.contype = 'p' AND cardinality(con.conkey) = 1
+             AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+           LIMIT 1) AS key_column
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(schema_name, table_name, ord)
+         JOIN pg_namespace n ON n.nspname = t.schema_name
+         JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name
+                        AND c.relkind = ANY($3::text[])`,
+      [tables.map(t => t.schema), tables.map(t => t.name), RELKINDS],
     );
+    const found = new Map(rows.map(row => [Number(row.ord) - 1, row]));
     // Statistics reach pg_stat_* with a short delay; the maximum of an integer primary key is an
     // index lookup that sees an insert immediately.
-    const maxKey = await this.maxIntegerKey(resolved.oid, table);
-    return hashParts('pg1', [rows[0], maxKey]);
+    const keyed = [...found].filter(([, row]) => row.key_column !== null);
+    const maxKeys = await this.maxIntegerKeys(
+      keyed.map(([index, row]) => ({ index, table: tables[index]!, column: row.key_column! })),
+    );
+    return tables.map((_, index) => {
+      const row = found.get(index);
+      if (!row) return null;
+      const { columns, definition, stats } = row;
+      return hashParts('pg1', [{ columns, definition, stats }, maxKeys.get(index) ?? null]);
+    });
   }
 
-  private async maxIntegerKey(oid: number, table: TableRef): Promise<string | null> {
-    const { rows } = await this.pool.query<{ name: string }>(
-      `SELECT a.attname AS name
-         FROM pg_constraint con
-         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
-        WHERE con.conrelid = $1 AND con.contype = 'p' AND cardinality(con.conkey) = 1
-          AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)`,
-      [oid],
-    );
-    if (rows.length === 0) return null;
-    const result = await this.pool.query<{ max: string | null }>(
-      `SELECT max(${quotePostgresIdentifier(rows[0]!.name)})::text AS max FROM ${qualified(table)}`,
-    );
-    return result.rows[0]?.max ?? null;
+  /** `max(key)::text` of each table, in one statement (one per table if that one fails). */
+  private async maxIntegerKeys(
+    keys: readonly { index: number; table: TableRef; column: string }[],
+  ): Promise<Map<number, string | null>> {
+    const result = new Map<number, string | null>();
+    if (keys.length > MAX_KEY_BATCH) {
+      for (let start = 0; start < keys.length; start += MAX_KEY_BATCH) {
+        const part = await this.maxIntegerKeys(keys.slice(start, start + MAX_KEY_BATCH));
+        for (const [index, max] of part) result.set(index, max);
+      }
+      return result;
+    }
+    if (keys.length === 0) return result;
+    const statement = (key: { index: number; table: TableRef; column: string }) =>
+      `SELECT ${key.index} AS i, max(${quotePostgresIdentifier(key.column)})::text AS max FROM ${qualified(key.table)}`;
+    try {
+      const { rows } = await this.pool.query<{ i: number; max: string | null }>(
+        keys.map(key => `(${statement(key)})`).join(' UNION ALL '),
+      );
+      for (const row of rows) result.set(Number(row.i), row.max);
+    } catch (error) {
+      if (!isStaleMetadataError(error)) throw error;
+      // A table vanished between the two queries: find out which, one at a time.
+      for (const key of keys) {
+        try {
+          const { rows } = await this.pool.query<{ max: string | null }>(statement(key));
+          result.set(key.index, rows[0]?.max ?? null);
+        } catch (inner) {
+          if (!isStaleMetadataError(inner)) throw inner;
+        }
+      }
+    }
+    return result;
   }
 
-  private async estimateRows(client: pg.PoolClient, oid: number): Promise<number> {
-    const { rows } = await client.query<{ estimate: number | null }>(
-      `SELECT sum(CASE WHEN c.reltuples >= 0 THEN c.reltuples ELSE s.n_live_tup END)::float8 AS estimate
-         FROM (SELECT $1::oid AS relid UNION SELECT relid FROM pg_partition_tree($1::oid) WHERE isleaf) r
-         JOIN pg_class c ON c.oid = r.relid
-         LEFT JOIN pg_stat_all_tables s ON s.relid = r.relid
-        WHERE c.relkind IN ('r', 'm')`,
-      [oid],
-    );
-    return rows[0]?.estimate ?? 0;
-  }
-
-  private async resolveTable(
-    queryable: pg.Pool | pg.PoolClient,
+  /**
+   * Runs `fn` with the table's structure, from the session cache when it has it. When the cached
+   * structure turns out stale (a requested column it lacks, or a statement failing on a missing
+   * relation, column or function), it is read again from the catalog and `fn` runs once more, so
+   * callers see exactly the errors a fresh read would give (`UnknownTableError`, ...).
+   */
+  private async withTable<T>(
     table: TableRef,
-  ): Promise<ResolvedTable> {
-    const { rows } = await queryable.query<{ oid: number; relkind: string }>(
-      `SELECT c.oid, c.relkind::text AS relkind
+    fn: (resolved: ResolvedTable) => Promise<T>,
+  ): Promise<T> {
+    const cached = this.tables.get(cacheKey(table));
+    if (cached) {
+      try {
+        return await fn(cached);
+      } catch (error) {
+        if (!(error instanceof UnknownColumnError) && !isStaleMetadataError(error)) throw error;
+        this.tables.delete(cacheKey(table));
+      }
+    }
+    return fn(await this.resolveTable(table));
+  }
+
+  /** Reads a table's structure and row estimate (one query) and caches it. */
+  private async resolveTable(table: TableRef): Promise<ResolvedTable> {
+    const { rows } = await this.pool.query<{
+      oid: number;
+      relkind: string;
+      columns: TableColumnRow[] | null;
+      estimate: number | null;
+    }>(
+      `SELECT c.oid, c.relkind::text AS relkind,
+              (SELECT json_agg(json_build_object(
+                        'name', a.attname,
+                        'base_type', COALESCE(bt.typname, t.typname),
+                        'typcategory', COALESCE(bt.typcategory, t.typcategory)::text) ORDER BY a.attnum)
+                 FROM pg_attribute a
+                 JOIN pg_type t ON t.oid = a.atttypid
+                 LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+              CASE WHEN c.relkind IN ('r', 'm', 'p') THEN
+                (SELECT sum(CASE WHEN lc.reltuples >= 0 THEN lc.reltuples ELSE s.n_live_tup END)::float8
+                   FROM (SELECT c.oid AS relid UNION SELECT relid FROM pg_partition_tree(c.oid) WHERE isleaf) r
+                   JOIN pg_class lc ON lc.oid = r.relid
+                   LEFT JOIN pg_stat_all_tables s ON s.relid = r.relid
+                  WHERE lc.relkind IN ('r', 'm'))
+              END AS estimate
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = ANY($3::text[])`,
       [table.schema, table.name, RELKINDS],
     );
     const relation = rows[0];
-    if (!relation) throw new UnknownTableError(table);
-    const columns = await queryable.query<TableColumnRow>(
-      `SELECT a.attname AS name, COALESCE(bt.typname, t.typname) AS base_type,
-              COALESCE(bt.typcategory, t.typcategory)::text AS typcategory
-         FROM pg_attribute a
-         JOIN pg_type t ON t.oid = a.atttypid
-         LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-        WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum`,
-      [relation.oid],
-    );
-    return { ...relation, columns: columns.rows };
+    if (!relation) {
+      this.tables.delete(cacheKey(table));
+      throw new UnknownTableError(table);
+    }
+    const resolved: ResolvedTable = {
+      oid: relation.oid,
+      relkind: relation.relkind,
+      columns: relation.columns ?? [],
+      estimate: relation.estimate ?? 0,
+    };
+    if (this.tables.size >= TABLE_CACHE_LIMIT) this.tables.clear();
+    this.tables.set(cacheKey(table), resolved);
+    return resolved;
   }
 
-  /** Runs `fn` inside `BEGIN READ ONLY` on one pooled connection, always rolling back. */
-  private async readOnly<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one SELECT inside `BEGIN READ ONLY ... ROLLBACK`, sent as a single message (one round
+   * trip). The session already defaults to read-only transactions; the explicit block also undoes
+   * any `SET` a function called by a view might make, so no statement can turn the session's
+   * guards (read-only, statement timeout) off for the next one.
+   */
+  private async readOnlyRows<R = unknown[]>(
+    sql: string,
+    rowMode: 'array' | 'object' = 'array',
+  ): Promise<R[]> {
     const client = await this.pool.connect();
     let failure: Error | undefined;
     try {
-      await client.query('BEGIN READ ONLY');
-      return await fn(client);
-    } finally {
+      const results = (await client.query({
+        text: `BEGIN READ ONLY; ${sql}; ROLLBACK`,
+        ...(rowMode === 'array' ? { rowMode: 'array' as const } : {}),
+      })) as unknown as pg.QueryResult[];
+      return results[1]!.rows as R[];
+    } catch (error) {
+      // The block stopped at the failing statement: end the aborted transaction.
       try {
         await client.query('ROLLBACK');
-      } catch (error) {
+      } catch (rollbackError) {
         // The connection is unusable; destroy it rather than return it to the pool.
-        failure = error instanceof Error ? error : new Error(String(error));
+        failure = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
+      throw error;
+    } finally {
       client.release(failure);
     }
   }

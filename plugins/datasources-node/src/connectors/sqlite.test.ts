@@ -304,6 +304,20 @@ describe('sqlite fingerprints', () => {
     );
     expect(await session.fingerprint(lines)).not.toBe(linesBefore);
   });
+
+  it('fingerprints many tables at once, equal to one at a time, null for unknown ones', async () => {
+    const tables: TableRef[] = [
+      ...discovery.schemas.flatMap(s => s.tables.map(t => ({ schema: t.schema, name: t.name }))),
+      { schema: 'main', name: 'nope' },
+      { schema: 'other', name: 'customers' },
+    ];
+    const many = await session.fingerprintMany!(tables);
+    expect(many).toHaveLength(tables.length);
+    for (const [i, ref] of tables.entries()) {
+      if (i >= tables.length - 2) expect(many[i]).toBeNull();
+      else expect(many[i]).toBe(await session.fingerprint(ref));
+    }
+  });
 });
 
 describe('sqlite hostile identifiers', () => {

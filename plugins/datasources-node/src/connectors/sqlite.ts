@@ -365,6 +365,20 @@ class SqliteSession implements ConnectorSession {
       data,
     ]);
   }
+
+  /** In-process, so no round trips to save: `fingerprint` per table, `null` for unknown ones. */
+  async fingerprintMany(tables: readonly TableRef[]): Promise<(string | null)[]> {
+    const results: (string | null)[] = [];
+    for (const table of tables) {
+      try {
+        results.push(await this.fingerprint(table));
+      } catch (error) {
+        if (!(error instanceof UnknownTableError)) throw error;
+        results.push(null);
+      }
+    }
+    return results;
+  }
 }
 
 function connectSqlite(config: SqliteConfig, options?: ConnectOptions): Promise<ConnectorSession> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnknownTableError, withSession } from '../connector.js';
+import { fingerprintTables, UnknownTableError, withSession } from '../connector.js';
 import { jsonFilesConnector } from './jsonFilesConnector.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +54,11 @@ describe('README example connector (json-files)', () => {
       await expect(
         session.sample({ schema: 'files', name: '../etc/passwd' }, [], 1),
       ).rejects.toBeInstanceOf(UnknownTableError);
+      // Without fingerprintMany, scanners fall back to fingerprint per table.
+      expect(session.fingerprintMany).toBeUndefined();
+      expect(
+        await fingerprintTables(session, [ref, { schema: 'files', name: 'missing' }, ref]),
+      ).toEqual([await session.fingerprint(ref), null, await session.fingerprint(ref)]);
     });
     expect(
       await jsonFilesConnector.testConnection({ directory: join(directory, 'missing') }),

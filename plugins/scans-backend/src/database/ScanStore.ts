@@ -196,8 +196,9 @@ export interface ScanStore {
   /**
    * In one transaction: takes a slot of the data source and moves the table pending → running
    * under `token`, counting an attempt; also takes over a running table whose owner stopped
-   * its heartbeat before `staleBefore` (its worker died). `busy`: no free slot; `gone`: the
-   * table is not claimable (finished, or owned by a live worker).
+   * its heartbeat before `staleBefore` (its worker died), and returns the claimed row. Only
+   * while the run is running. `busy`: no free slot; `gone`: the table is not claimable
+   * (finished, owned by a live worker, or its run ended).
    */
   claimTable(
     runId: string,
@@ -205,7 +206,7 @@ export interface ScanStore {
     token: string,
     times: { now: string; staleBefore: string },
     lease: LeaseRequest,
-  ): Promise<{ slot: number } | 'busy' | 'gone'>;
+  ): Promise<{ slot: number; table: TableRecord } | 'busy' | 'gone'>;
   /** Heartbeat of the execution that owns a running table. */
   touchTable(runId: string, tableRef: string, token: string, now: string): Promise<void>;
   /** Heartbeat of a run's planning. */
@@ -399,6 +400,16 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * PostgreSQL: makes the current transaction's commit not wait for its WAL flush
+ * (`synchronous_commit = off`, transaction-local), for the claim and finish of a table. The
+ * commit is still atomic and ordered: a server crash can only lose the last fraction of a second
+ * of such commits, and the next synchronous commit (the task queue's job completion) flushes them
+ * first. A lost claim or finish leaves the table pending, or running without heartbeat, which the
+ * recovery task picks up again.
+ */
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
+
 const UNFINISHED_TABLE: ScanTableStatus[] = ['pending', 'running'];
 
 /** The knex implementation of ScanStore, on SQLite and PostgreSQL alike. */
@@ -581,32 +592,29 @@ export class KnexScanStore implements ScanStore {
     token: string,
     times: { now: string; staleBefore: string },
     lease: LeaseRequest,
-  ): Promise<{ slot: number } | 'busy' | 'gone'> {
+  ): Promise<{ slot: number; table: TableRecord } | 'busy' | 'gone'> {
     const gone = Symbol('gone');
     try {
       return await this.knex.transaction(async trx => {
         const slot = await this.acquireIn(trx, lease);
         if (slot === undefined) return 'busy' as const;
-        const updated = await trx('scans_run_tables')
-          .where({ run_id: runId, table_ref: tableRef })
-          .where(q =>
-            q
-              .where('status', 'pending')
-              .orWhere(inner =>
-                inner.where('status', 'running').where('updated_at', '<', times.staleBefore),
-              ),
-          )
-          .update({
-            status: 'running',
-            token,
-            attempts: trx.raw('attempts + 1'),
-            started_at: trx.raw('coalesce(started_at, ?)', [times.now]),
-            error: null,
-            updated_at: times.now,
-          });
+        // PostgreSQL: an asynchronous commit (`ASYNC_COMMIT`), set by the same statement.
+        const relaxed = this.isPostgres ? `WITH relaxed AS (SELECT ${ASYNC_COMMIT} AS v) ` : '';
+        const claimed: unknown = await trx.raw(
+          `${relaxed}UPDATE scans_run_tables SET
+             status = 'running', token = ?, attempts = attempts + 1,
+             started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
+           WHERE run_id = ? AND table_ref = ?
+             AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
+             AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
+             ${this.isPostgres ? 'AND (SELECT v FROM relaxed) IS NOT NULL' : ''}
+           RETURNING *`,
+          [token, times.now, times.now, runId, tableRef, times.staleBefore, runId],
+        );
+        const row = rowsOf(claimed)[0];
         // Not claimable: roll the lease back with the transaction.
-        if (updated !== 1) throw gone;
-        return { slot };
+        if (!row) throw gone;
+        return { slot, table: toTable(row) };
       });
     } catch (error) {
       if (error === gone) return 'gone';
@@ -632,35 +640,10 @@ export class KnexScanStore implements ScanStore {
     wrapUp: TableWrapUp = {},
   ): Promise<{ recorded: boolean; finalize: boolean }> {
     return this.knex.transaction(async trx => {
-      if (wrapUp.lease) await this.releaseIn(trx, wrapUp.lease);
-      const updated = await trx('scans_run_tables')
-        .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
-        .update({
-          status: outcome.status,
-          ended_at: outcome.now,
-          duration_ms: Math.round(outcome.durationMs),
-          rows_sampled: outcome.rowsSampled,
-          columns: outcome.columns,
-          labels: outcome.labels,
-          error: outcome.error,
-          updated_at: outcome.now,
-        });
-      if (updated !== 1) return { recorded: false, finalize: false };
-      if (outcome.status === 'succeeded' && outcome.state) {
-        await trx('scans_table_state')
-          .insert({
-            data_source_id: outcome.state.dataSourceId,
-            table_ref: tableRef,
-            fingerprint: outcome.state.fingerprint,
-            rule_set_id: outcome.state.ruleSetId,
-            rule_set_version: outcome.state.ruleSetVersion,
-            run_id: runId,
-            scanned_at: outcome.now,
-          })
-          .onConflict(['data_source_id', 'table_ref'])
-          .merge(['fingerprint', 'rule_set_id', 'rule_set_version', 'run_id', 'scanned_at']);
-      }
-      if (wrapUp.log) await this.insertLogs(trx, [wrapUp.log]);
+      const recorded = this.isPostgres
+        ? await this.finishTableRowPostgres(trx, runId, tableRef, token, outcome, wrapUp)
+        : await this.finishTableRow(trx, runId, tableRef, token, outcome, wrapUp);
+      if (!recorded) return { recorded: false, finalize: false };
       // Last, so the run row (which every finishing table updates) stays locked briefly. The
       // increments are serialized by that lock and each table counts once (the token guard
       // above), so exactly one finisher brings tables_done to tables_total and claims the
@@ -695,6 +678,125 @@ export class KnexScanStore implements ScanStore {
         num(row.tables_done) === num(row.tables_total);
       return { recorded: true, finalize };
     });
+  }
+
+  /**
+   * PostgreSQL: the lease release, the table row, its incremental state and its log line in one
+   * statement (one round trip instead of five), with an asynchronous commit (`ASYNC_COMMIT`).
+   * The run row is not touched here: it is updated last, separately.
+   */
+  private async finishTableRowPostgres(
+    trx: Knex.Transaction,
+    runId: string,
+    tableRef: string,
+    token: string,
+    outcome: TableOutcome,
+    wrapUp: TableWrapUp,
+  ): Promise<boolean> {
+    const ctes: string[] = [
+      `relaxed AS (SELECT ${ASYNC_COMMIT} AS v)`,
+      `finished AS (
+         UPDATE scans_run_tables SET status = ?, ended_at = ?, duration_ms = ?, rows_sampled = ?,
+                columns = ?, labels = ?, error = ?, updated_at = ?
+          WHERE run_id = ? AND table_ref = ? AND token = ? AND status = 'running'
+          RETURNING id)`,
+    ];
+    const bindings: Knex.RawBinding[] = [
+      outcome.status,
+      outcome.now,
+      Math.round(outcome.durationMs),
+      outcome.rowsSampled,
+      outcome.columns,
+      outcome.labels,
+      outcome.error,
+      outcome.now,
+      runId,
+      tableRef,
+      token,
+    ];
+    if (wrapUp.lease) {
+      ctes.push(`released AS (
+         UPDATE scans_source_leases SET holder = NULL, expires_at = 0
+          WHERE data_source_id = ? AND slot = ? AND holder = ? RETURNING slot)`);
+      bindings.push(wrapUp.lease.dataSourceId, wrapUp.lease.slot, wrapUp.lease.holder);
+    }
+    if (outcome.status === 'succeeded' && outcome.state) {
+      ctes.push(`state AS (
+         INSERT INTO scans_table_state
+                (data_source_id, table_ref, fingerprint, rule_set_id, rule_set_version, run_id, scanned_at)
+         SELECT ?, ?, ?, ?, ?::integer, ?, ? WHERE EXISTS (SELECT 1 FROM finished)
+         ON CONFLICT (data_source_id, table_ref) DO UPDATE SET
+           fingerprint = excluded.fingerprint, rule_set_id = excluded.rule_set_id,
+           rule_set_version = excluded.rule_set_version, run_id = excluded.run_id,
+           scanned_at = excluded.scanned_at
+         RETURNING 1)`);
+      bindings.push(
+        outcome.state.dataSourceId,
+        tableRef,
+        outcome.state.fingerprint,
+        outcome.state.ruleSetId,
+        outcome.state.ruleSetVersion,
+        runId,
+        outcome.now,
+      );
+    }
+    if (wrapUp.log) {
+      ctes.push(`logged AS (
+         INSERT INTO scans_run_logs (run_id, table_ref, level, message, time)
+         SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM finished)
+         RETURNING 1)`);
+      const { log } = wrapUp;
+      bindings.push(log.runId, log.tableRef, log.level, log.message, log.time);
+    }
+    // Every data-modifying CTE runs whether or not it is referenced; `relaxed` is a plain
+    // SELECT, so it is referenced to run.
+    const result: unknown = await trx.raw(
+      `WITH ${ctes.join(',\n')}
+       SELECT (SELECT count(*) FROM finished)::integer AS finished, (SELECT v FROM relaxed) AS relaxed`,
+      bindings,
+    );
+    return num(rowsOf(result)[0]?.finished) === 1;
+  }
+
+  /** The portable (SQLite) form of `finishTableRowPostgres`, one statement per row. */
+  private async finishTableRow(
+    trx: Knex.Transaction,
+    runId: string,
+    tableRef: string,
+    token: string,
+    outcome: TableOutcome,
+    wrapUp: TableWrapUp,
+  ): Promise<boolean> {
+    if (wrapUp.lease) await this.releaseIn(trx, wrapUp.lease);
+    const updated = await trx('scans_run_tables')
+      .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
+      .update({
+        status: outcome.status,
+        ended_at: outcome.now,
+        duration_ms: Math.round(outcome.durationMs),
+        rows_sampled: outcome.rowsSampled,
+        columns: outcome.columns,
+        labels: outcome.labels,
+        error: outcome.error,
+        updated_at: outcome.now,
+      });
+    if (updated !== 1) return false;
+    if (outcome.status === 'succeeded' && outcome.state) {
+      await trx('scans_table_state')
+        .insert({
+          data_source_id: outcome.state.dataSourceId,
+          table_ref: tableRef,
+          fingerprint: outcome.state.fingerprint,
+          rule_set_id: outcome.state.ruleSetId,
+          rule_set_version: outcome.state.ruleSetVersion,
+          run_id: runId,
+          scanned_at: outcome.now,
+        })
+        .onConflict(['data_source_id', 'table_ref'])
+        .merge(['fingerprint', 'rule_set_id', 'rule_set_version', 'run_id', 'scanned_at']);
+    }
+    if (wrapUp.log) await this.insertLogs(trx, [wrapUp.log]);
+    return true;
   }
 
   async releaseTable(

@@ -1,6 +1,6 @@
-import type { ClassificationEngine } from '@racine/plugin-classifications-node';
+import type { ColumnClassifier } from '@racine/plugin-classifications-node';
 import { compileRuleSetFilters, type RuleSetFilters } from '@racine/plugin-scan-rulesets-common';
-import { createEngine } from './classification';
+import { createConfiguredEngine } from './classification';
 import type { Collaborators, DataSourceConnection, RuleSet } from './collaborators';
 
 /** What every task of a run needs, fetched once per run and process. */
@@ -8,7 +8,10 @@ export interface RunContext {
   connection: DataSourceConnection;
   ruleSet: RuleSet;
   filters: RuleSetFilters;
-  engine: ClassificationEngine;
+  /** Built once per run from the classifications plugin's configuration. */
+  engine: ColumnClassifier;
+  /** Revision of the classification configuration the engine was built from. */
+  classificationRevision: string;
 }
 
 interface Entry {
@@ -25,7 +28,10 @@ export class RunContextCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly collaborators: Pick<Collaborators, 'dataSources' | 'ruleSets'>,
+    private readonly collaborators: Pick<
+      Collaborators,
+      'dataSources' | 'ruleSets' | 'classifications'
+    >,
     private readonly options: { ttlMs: number; maxEntries: number } = {
       ttlMs: 10 * 60_000,
       maxEntries: 32,
@@ -68,11 +74,14 @@ export class RunContextCache {
     ruleSetId: string;
     ruleSetVersion: number;
   }): Promise<RunContext> {
-    const [connection, ruleSet] = await Promise.all([
+    const [connection, ruleSet, classificationConfig] = await Promise.all([
       this.collaborators.dataSources.getConnection(run.dataSourceId),
       this.collaborators.ruleSets.getRuleSet(run.ruleSetId, run.ruleSetVersion),
+      this.collaborators.classifications?.getEngineConfig() ?? null,
     ]);
     const filters = compileRuleSetFilters(ruleSet.definition);
-    return { connection, ruleSet, filters, engine: createEngine(filters) };
+    const engine = createConfiguredEngine(filters, classificationConfig);
+    const classificationRevision = classificationConfig?.revision ?? 'default';
+    return { connection, ruleSet, filters, engine, classificationRevision };
   }
 }

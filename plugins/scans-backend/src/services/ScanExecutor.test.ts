@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { tableRef } from '@racine/plugin-data-catalog-common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createPostgresSource,
   createSqliteSource,
@@ -109,6 +109,8 @@ describe(`scan engine (${engine})`, () => {
     expect(email.labels[0]).toMatchObject({
       classifierId: 'PII.EMAIL_ADDRESS',
       confidence: expect.any(Number),
+      sensitivity: 'CONFIDENTIAL',
+      categories: ['PII'],
     });
     expect(email.labels[0]!.evidence.signals.length).toBeGreaterThan(0);
     expect(email.labels[0]!.evidence.maskedExamples.length).toBeGreaterThan(0);
@@ -316,7 +318,8 @@ describe(`scan engine (${engine})`, () => {
       status: 'succeeded',
       progress: { tablesTotal: 1, tablesScanned: 1 },
     });
-    expect(h.events.filter(e => e.runId === runId)).toHaveLength(1);
+    // scan.completed follows the run's final write.
+    await vi.waitFor(() => expect(h.events.filter(e => e.runId === runId)).toHaveLength(1));
   });
 
   it('scans a SQLite file', async () => {
@@ -458,7 +461,9 @@ describe(`scan engine (${engine})`, () => {
         (await h.start({ dataSourceId: ds, ruleSetId: 'only-sleepy' })).id,
       );
       expect(run).toMatchObject({ status: 'failed', error: 'Every table failed (1)' });
-      expect(h.events.find(e => e.runId === run.id)).toMatchObject({ status: 'failed' });
+      await vi.waitFor(() =>
+        expect(h.events.find(e => e.runId === run.id)).toMatchObject({ status: 'failed' }),
+      );
     });
 
     it('retries a table after a transient error (the catalog was unavailable) with backoff', async () => {

@@ -4,6 +4,7 @@ import { TaskAbortError, type TaskContext, type TaskQueue } from '@racine/kernel
 import {
   builtinConnectors,
   ConnectorRegistry,
+  fingerprintTables,
   UnknownTableError,
   type ConnectorSession,
   type DiscoveredTable,
@@ -23,7 +24,7 @@ import type {
   TableState,
 } from '../database/ScanStore';
 import { buildTableBatch, discoveredTableRef, toIngestProfile, type ColumnFindings } from './batch';
-import { toIngestLabel } from './classification';
+import { scanStateFingerprint, toIngestLabel } from './classification';
 import type { Collaborators } from './collaborators';
 import { errorText, isTransientError, RunCanceledError, TableTimeoutError } from './errors';
 import { RunContextCache, type RunContext } from './RunContextCache';
@@ -38,6 +39,8 @@ export const FINALIZE_TASK = 'scans.finalize';
 
 /** Crash safety net only: handlers catch their own errors and schedule their own retries. */
 const JOB_MAX_ATTEMPTS = 10;
+/** Table jobs per enqueueMany call. */
+const ENQUEUE_BATCH = 500;
 const MAX_KEY_LENGTH = 400;
 
 export interface PlanPayload {
@@ -175,6 +178,7 @@ export class ScanExecutor {
   private readonly contexts: RunContextCache;
   private readonly sessions: SessionPool;
   private readonly leases: SourceLeases;
+  private readonly runs = new Map<string, RunRecord>();
 
   constructor(options: ScanExecutorOptions) {
     this.store = options.store;
@@ -227,6 +231,20 @@ export class ScanExecutor {
     );
   }
 
+  /** The table jobs of a run, ENQUEUE_BATCH per statement (one enqueue each costs a round trip). */
+  private async enqueueTables(runId: string, tableRefs: readonly string[]): Promise<void> {
+    for (let start = 0; start < tableRefs.length; start += ENQUEUE_BATCH) {
+      const runAt = new Date();
+      await this.queue.enqueueMany<TablePayload>(
+        TABLE_TASK,
+        tableRefs.slice(start, start + ENQUEUE_BATCH).map(tableRef => ({
+          payload: { runId, tableRef },
+          options: { key: tableKey(runId, tableRef), maxAttempts: JOB_MAX_ATTEMPTS, runAt },
+        })),
+      );
+    }
+  }
+
   enqueueFinalize(runId: string) {
     return this.queue.enqueue<PlanPayload>(
       FINALIZE_TASK,
@@ -244,6 +262,7 @@ export class ScanExecutor {
     ];
     await mapLimit(keys, 8, key => this.queue.cancel({ key }).catch(() => false));
     this.contexts.forget(runId);
+    this.runs.delete(runId);
   }
 
   private retryDelay(attempt: number): number {
@@ -352,26 +371,17 @@ export class ScanExecutor {
       const limited = plan.truncated;
       const refs = tables.map(table => discoveredTableRef(run.dataSourceId, database, table));
 
-      // Only a table scanned before with this rule set version can be skipped, so only those
-      // are fingerprinted here; the others are fingerprinted by their own task, in parallel.
       const states = definition.incremental
         ? await this.store.getTableStates(run.dataSourceId, refs)
         : new Map<string, TableState>();
-      const fingerprints = await mapLimit(
-        tables,
-        this.settings.maxConcurrencyPerSource,
-        async (table, i) => {
-          const state = states.get(refs[i]!);
-          if (
-            !state ||
-            state.ruleSetId !== run.ruleSetId ||
-            state.ruleSetVersion !== run.ruleSetVersion
-          )
-            return null;
-          throwIfAborted(signal);
-          return fingerprintOf(session, table);
-        },
-      );
+      const fingerprints = await this.planFingerprints(session, tables, i => {
+        const state = states.get(refs[i]!);
+        return (
+          state !== undefined &&
+          state.ruleSetId === run.ruleSetId &&
+          state.ruleSetVersion === run.ruleSetVersion
+        );
+      });
 
       const planned: NewTable[] = tables.map((table, i) => {
         const ref = refs[i]!;
@@ -381,7 +391,7 @@ export class ScanExecutor {
           definition.incremental &&
           fingerprint !== null &&
           state !== undefined &&
-          state.fingerprint === fingerprint &&
+          state.fingerprint === scanStateFingerprint(fingerprint, context.classificationRevision) &&
           state.ruleSetId === run.ruleSetId &&
           state.ruleSetVersion === run.ruleSetVersion;
         const record: PlannedTable = { database, table };
@@ -392,7 +402,8 @@ export class ScanExecutor {
           kind: table.kind,
           status: unchanged ? 'skipped' : 'pending',
           fingerprint,
-          discovered: JSON.stringify(record),
+          // Only a table task reads the structure back; a skipped table never gets one.
+          discovered: unchanged ? '{}' : JSON.stringify(record),
         };
       });
       throwIfAborted(signal);
@@ -435,27 +446,44 @@ export class ScanExecutor {
     }
   }
 
+  /**
+   * Fingerprints at planning time. A connector with `fingerprintMany` fingerprints every table
+   * in a few catalog queries, so table tasks need not; otherwise only the tables that could be
+   * skipped (`skippable`) are fingerprinted here, one call each, and the others by their own
+   * task, in parallel. Null where the engine cannot tell (the table is scanned).
+   */
+  private async planFingerprints(
+    session: ConnectorSession,
+    tables: readonly DiscoveredTable[],
+    skippable: (index: number) => boolean,
+  ): Promise<(string | null)[]> {
+    const refs = tables.map(table => ({ schema: table.schema, name: table.name }));
+    if (session.fingerprintMany) {
+      try {
+        return await fingerprintTables(session, refs);
+      } catch (error) {
+        if (isTransientError(error)) throw error;
+        return refs.map(() => null);
+      }
+    }
+    return mapLimit(refs, this.settings.maxConcurrencyPerSource, async (table, i) =>
+      skippable(i) ? fingerprintOf(session, table) : null,
+    );
+  }
+
   private async enqueueUnfinished(runId: string): Promise<void> {
     const refs = await this.store.listTableRefs(runId, ['pending']);
-    await mapLimit(refs, 8, ref => this.enqueueTable(runId, ref));
+    await this.enqueueTables(runId, refs);
   }
 
   // ---------------------------------------------------------------- tables
 
   private async scanTable({ runId, tableRef }: TablePayload, ctx: TaskContext): Promise<void> {
-    const [run, row] = await Promise.all([
-      this.store.getRun(runId),
-      this.store.getTable(runId, tableRef),
-    ]);
+    // The happy path is one transaction: the claim checks the run and the table in SQL and
+    // returns the row; the run's fixed fields come from this process's cache.
+    const run = await this.runOf(runId);
     if (!run || run.status !== 'running') return;
-    if (!row || (row.status !== 'pending' && row.status !== 'running')) return; // replay: done already
     const staleBefore = new Date(Date.now() - this.leases.ttlMs).toISOString();
-    if (row.status === 'running' && row.updatedAt >= staleBefore) {
-      // Another worker is on it and alive; look again once its heartbeat could have gone stale.
-      await this.enqueueTable(runId, tableRef, Math.ceil(this.leases.ttlMs / 2));
-      return;
-    }
-
     const token = crypto.randomUUID();
     const request = await this.leases.request(run.dataSourceId, token);
     const claim = await this.store.claimTable(
@@ -465,7 +493,21 @@ export class ScanExecutor {
       { now: iso(), staleBefore },
       request,
     );
-    if (claim === 'gone') return;
+    if (claim === 'gone') {
+      const [current, row] = await Promise.all([
+        this.store.getRun(runId),
+        this.store.getTable(runId, tableRef),
+      ]);
+      if (!current || current.status !== 'running') {
+        this.runs.delete(runId);
+        return;
+      }
+      if (row?.status === 'running' && row.updatedAt >= staleBefore) {
+        // Another worker is on it and alive; look again once its heartbeat could have gone stale.
+        await this.enqueueTable(runId, tableRef, Math.ceil(this.leases.ttlMs / 2));
+      }
+      return; // otherwise finished already (a replay)
+    }
     if (claim === 'busy') {
       // Every slot of the data source is taken (by any worker): try again shortly.
       await this.enqueueTable(runId, tableRef, this.settings.busyRetryDelayMs);
@@ -476,14 +518,28 @@ export class ScanExecutor {
       slot: claim.slot,
       holder: token,
     });
-    const claimed: TableRecord = { ...row, status: 'running', token, attempts: row.attempts + 1 };
     let finalize = false;
     try {
-      finalize = await this.runClaimedTable(run, claimed, token, lease, ctx);
+      finalize = await this.runClaimedTable(run, claim.table, token, lease, ctx);
     } finally {
       await lease.release().catch(() => undefined);
     }
     if (finalize) await this.enqueueFinalize(runId);
+  }
+
+  /**
+   * A run's record as first read by this process: only its fixed fields (data source, rule set
+   * version) are used, the claim checks its status in SQL. Re-read once it is seen ended.
+   */
+  private async runOf(runId: string): Promise<RunRecord | undefined> {
+    const cached = this.runs.get(runId);
+    if (cached) return cached;
+    const run = await this.store.getRun(runId);
+    if (run?.status === 'running') {
+      if (this.runs.size >= 64) this.runs.delete(this.runs.keys().next().value!);
+      this.runs.set(runId, run);
+    }
+    return run;
   }
 
   /** Returns true when this table was the run's last one and its completion was claimed. */
@@ -687,7 +743,9 @@ export class ScanExecutor {
         columns: table.columns.length,
         columnsClassified: included.length,
         labels,
-        fingerprint,
+        // Kept with the classification revision: new rules or overrides rescan unchanged tables.
+        fingerprint:
+          fingerprint && scanStateFingerprint(fingerprint, context.classificationRevision),
       };
     } catch (error) {
       broken = isTransientError(error);
@@ -815,6 +873,7 @@ export class ScanExecutor {
         await this.store.finishRun(runId, 'succeeded', iso());
       }
       this.contexts.forget(runId);
+      this.runs.delete(runId);
     }
     await this.notify(runId);
   }
@@ -847,7 +906,7 @@ export class ScanExecutor {
         // crashed on it past its attempts): queue again what has no live owner (keys dedupe).
         const staleBefore = new Date(Date.now() - this.leases.ttlMs).toISOString();
         const refs = await this.store.listRecoverableTableRefs(run.id, staleBefore);
-        await mapLimit(refs, 8, ref => this.enqueueTable(run.id, ref));
+        await this.enqueueTables(run.id, refs);
         await this.maybeFinalize(run.id);
       } else if (run.status === 'running' && run.phase === 'finalizing') {
         await this.enqueueFinalize(run.id);

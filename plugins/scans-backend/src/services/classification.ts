@@ -1,7 +1,9 @@
 import {
-  BUILTIN_CLASSIFIERS,
-  ClassificationEngine,
-  type Classifier,
+  buildEngine,
+  DEFAULT_ENGINE_CONFIG,
+  type Category,
+  type ColumnClassifier,
+  type EngineConfig,
   type Label,
 } from '@racine/plugin-classifications-node';
 import type { z } from 'zod';
@@ -11,24 +13,30 @@ import type { RuleSetFilters } from '@racine/plugin-scan-rulesets-common';
 export type IngestLabel = z.input<typeof ingestLabelSchema>;
 
 /**
- * The classifiers a rule set selects. A rule set names classifiers by id and by category;
- * a category matches a classifier's categories or its id prefix, so `FIN` selects
- * `FIN.IBAN` as `FINANCIAL` does.
+ * The engine stewards configured (`GET /api/classifications/engine-config`: built-in overrides
+ * and custom rules) narrowed to the rule set's classifiers and confidence floor; the built-in
+ * defaults when the classifications group is off (`config` null). A rule set names classifiers
+ * by id and by category; a category matches a classifier's categories or its id prefix, so
+ * `FIN` selects `FIN.IBAN` as `FINANCIAL` does (and `ACME` every `ACME.*` custom rule).
  */
-export function selectClassifiers(
+export function createConfiguredEngine(
   filters: RuleSetFilters,
-  classifiers: readonly Classifier[] = BUILTIN_CLASSIFIERS,
-): Classifier[] {
-  return classifiers.filter(c => {
-    const prefix = c.id.split('.')[0] ?? c.id;
-    return filters.includesClassifier(c.id, [...c.categories, prefix]);
+  config: EngineConfig | null,
+): ColumnClassifier {
+  return buildEngine(config ?? DEFAULT_ENGINE_CONFIG, {
+    minConfidence: filters.definition.classifiers.minConfidence,
+    select: (c: { id: string; categories: readonly Category[] }) =>
+      filters.includesClassifier(c.id, [...c.categories, c.id.split('.')[0] ?? c.id]),
   });
 }
 
-/** An engine running exactly the rule set's classifiers with its confidence floor. */
-export function createEngine(filters: RuleSetFilters): ClassificationEngine {
-  const { minConfidence } = filters.definition.classifiers;
-  return new ClassificationEngine(selectClassifiers(filters), { minConfidence });
+/**
+ * The change fingerprint a table's scan state keeps: the connector's with the revision of the
+ * classification configuration, so an incremental scan after a steward changed classifiers or
+ * custom rules classifies unchanged tables again.
+ */
+export function scanStateFingerprint(fingerprint: string, classificationRevision: string): string {
+  return `${fingerprint}@classifications:${classificationRevision}`;
 }
 
 /** The engine's label in the catalog's ingest shape: signals that explain it, masked examples. */
@@ -75,6 +83,9 @@ export function toIngestLabel(label: Label): IngestLabel {
   return {
     classifierId: label.classifierId,
     confidence: label.confidence,
+    // The catalog derives an asset's sensitivity (and ABAC ceilings) from its labels.
+    sensitivity: label.sensitivity,
+    categories: [...label.categories],
     evidence: {
       signals,
       maskedExamples: evidence.examples.slice(0, 3),

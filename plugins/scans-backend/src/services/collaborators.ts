@@ -1,5 +1,6 @@
 import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { engineConfigSchema, type EngineConfig } from '@racine/plugin-classifications-node';
 import type { CompleteScan, TableBatchInput } from '@racine/plugin-data-catalog-common';
 import {
   ruleSetDefinitionSchema,
@@ -55,11 +56,18 @@ export interface ScanEventPublisher {
   scanCompleted(payload: ScanCompletedPayload): Promise<void>;
 }
 
+export interface ClassificationConfigDirectory {
+  /** The engine configuration stewards set; null when the classifications group is off. */
+  getEngineConfig(): Promise<EngineConfig | null>;
+}
+
 export interface Collaborators {
   dataSources: DataSourceDirectory;
   ruleSets: RuleSetDirectory;
   catalog: CatalogPublisher;
   events: ScanEventPublisher;
+  /** Left out: the built-in classifiers with their defaults. */
+  classifications?: ClassificationConfigDirectory;
 }
 
 const connectionSchema = z.object({
@@ -163,6 +171,20 @@ export class HttpRuleSetDirectory implements RuleSetDirectory {
       version: pinned.version,
       definition: pinned.definition,
     };
+  }
+}
+
+export class HttpClassificationConfigDirectory implements ClassificationConfigDirectory {
+  constructor(private readonly http: PluginHttpClient) {}
+
+  async getEngineConfig(): Promise<EngineConfig | null> {
+    try {
+      return engineConfigSchema.parse(await this.http.request('classifications', '/engine-config'));
+    } catch (error) {
+      // A switched-off group has no routes: classify with the built-in defaults.
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
   }
 }
 
