@@ -4,13 +4,38 @@ import {
   auditServiceRef,
   navigationRegistryServiceRef,
   permissionRegistryServiceRef,
+  resourceAccessServiceRef,
   routeRegistryServiceRef,
   searchRegistryServiceRef,
+  type AccessQuery,
 } from '@racine/kernel-node';
-import { catalogPermissions, catalogViewPermission } from '@racine/plugin-data-catalog-common';
-import { KnexCatalogStore } from './database/CatalogStore';
+import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
+import {
+  CATALOG_ASSET_RESOURCE_TYPE,
+  catalogPermissions,
+  catalogViewPermission,
+} from '@racine/plugin-data-catalog-common';
+import { createCurationRouter, curationRoutes } from './curationRouter';
+import { KnexCatalogStore, type StoredAsset } from './database/CatalogStore';
+import { KnexCurationStore } from './database/CurationStore';
+import { KnexGlossaryStore } from './database/GlossaryStore';
+import { KnexSearchStore } from './database/SearchStore';
+import { createGlossaryRouter, glossaryRoutes } from './glossaryRouter';
+import { createSearchRouter, searchRoutes } from './searchRouter';
+import {
+  CatalogAccess,
+  catalogAssetGovernance,
+  createSensitivityRule,
+} from './services/catalogAccess';
+import { CurationService } from './services/CurationService';
+import { SearchService } from './services/SearchService';
 import { KnexLabelReviewStore } from './database/LabelReviewStore';
 import { migrateCatalogDatabase, tuneSqlite } from './database/migrations';
+import { createFactsRouter } from './factsRouter';
+import { LabelPropagation } from './lineage/LabelPropagation';
+import { LineageService } from './lineage/LineageService';
+import { KnexLineageStore } from './lineage/LineageStore';
+import { createLineageRouter, lineageRoutes } from './lineageRouter';
 import { createReviewRouter } from './reviewRouter';
 import { catalogRoutes, createCatalogRouter } from './router';
 import { createAssetSearchProvider } from './services/assetSearchProvider';
@@ -37,6 +62,7 @@ export const dataCatalogPlugin = createBackendPlugin({
         search: searchRegistryServiceRef,
         permissionRegistry: permissionRegistryServiceRef,
         routes: routeRegistryServiceRef,
+        resourceAccess: resourceAccessServiceRef,
       },
       async init(deps) {
         deps.permissionRegistry.register({
@@ -48,6 +74,7 @@ export const dataCatalogPlugin = createBackendPlugin({
             'catalog.delete': 'Remove assets from the data catalog',
             'catalog.classify': 'Approve, reject and add classification labels',
             'catalog.lineage': 'See and edit lineage between assets',
+            'catalog.glossary.approve': 'Approve business glossary terms',
           },
           defaultGrants: {
             viewer: ['catalog.view'],
@@ -59,6 +86,7 @@ export const dataCatalogPlugin = createBackendPlugin({
               'catalog.edit',
               'catalog.classify',
               'catalog.lineage',
+              'catalog.glossary.approve',
             ],
             'compliance-officer': ['catalog.view', 'catalog.lineage'],
             auditor: ['catalog.view', 'catalog.lineage'],
@@ -79,20 +107,94 @@ export const dataCatalogPlugin = createBackendPlugin({
         await migrateCatalogDatabase(knex);
         const store = new KnexCatalogStore(knex);
         const catalog = new CatalogQueryService(store);
+        // Lineage: derived at ingest, from OpenLineage and dbt; labels propagate along it.
+        const lineageStore = new KnexLineageStore(knex);
+        const lineage = new LineageService({
+          knex,
+          store: lineageStore,
+          catalog: store,
+          logger: deps.logger,
+        });
+        const propagation = new LabelPropagation({
+          knex,
+          store: lineageStore,
+          logger: deps.logger,
+        });
+        const repropagate = async () => {
+          const { refs } = await propagation.reevaluate();
+          if (refs.length > 0) await store.refreshSensitivity(refs);
+        };
+        lineage.onChange(repropagate);
         const ingest = new CatalogIngestService({
           store,
           events: deps.events,
           logger: deps.logger,
+          afterIngest: batches => lineage.deriveFromBatches(batches),
         });
-        deps.search.register(createAssetSearchProvider(catalog));
+        // Catalog assets are a governed resource type: conditional grants become SQL filters.
+        const governed = deps.resourceAccess.register(
+          catalogAssetGovernance(store, [
+            createSensitivityRule(
+              createPermissionResourceRef<StoredAsset, AccessQuery>().with({
+                pluginId: 'data-catalog',
+                resourceType: CATALOG_ASSET_RESOURCE_TYPE,
+              }),
+            ),
+          ]),
+        );
+        const access = new CatalogAccess(governed, deps.permissions);
+        const glossary = new KnexGlossaryStore(knex);
+        const curationStore = new KnexCurationStore(knex);
+        const searchService = new SearchService({
+          search: new KnexSearchStore(knex),
+          store,
+          glossary,
+        });
+        const curation = new CurationService({
+          access,
+          curation: curationStore,
+          glossary,
+          store,
+          audit: deps.audit,
+          events: deps.events,
+          logger: deps.logger,
+        });
+        deps.search.register(createAssetSearchProvider(searchService, access, catalog));
+        // Search, curation and the glossary.
+        deps.routes.register([...searchRoutes, ...curationRoutes, ...glossaryRoutes]);
+        deps.httpRouter.use(
+          createSearchRouter({ httpAuth: deps.httpAuth, access, search: searchService }),
+        );
+        deps.httpRouter.use(createCurationRouter({ httpAuth: deps.httpAuth, access, curation }));
+        deps.httpRouter.use(
+          createGlossaryRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            audit: deps.audit,
+            glossary,
+            curationStore,
+            curation,
+          }),
+        );
 
         // Label review, for the classifications plugin only (service-only routes).
         const review = createReviewRouter({
           httpAuth: deps.httpAuth,
           audit: deps.audit,
           store: new KnexLabelReviewStore(knex),
+          onLabelsChanged: async refs => {
+            await store.refreshSensitivity(refs);
+            await repropagate();
+          },
         });
-        deps.routes.register([...catalogRoutes, ...review.routes]);
+        // Catalog facts feed, for other plugins (compliance) only.
+        const facts = createFactsRouter({ httpAuth: deps.httpAuth, knex });
+        deps.routes.register([
+          ...catalogRoutes,
+          ...review.routes,
+          ...facts.routes,
+          ...lineageRoutes,
+        ]);
         deps.httpRouter.use(
           createCatalogRouter({
             httpAuth: deps.httpAuth,
@@ -100,9 +202,22 @@ export const dataCatalogPlugin = createBackendPlugin({
             audit: deps.audit,
             ingest,
             catalog,
+            access,
           }),
         );
         deps.httpRouter.use(review.router);
+        deps.httpRouter.use(
+          createLineageRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            audit: deps.audit,
+            lineage,
+            propagation,
+            catalog: store,
+            access,
+          }),
+        );
+        deps.httpRouter.use(facts.router);
       },
     });
   },

@@ -69,6 +69,8 @@ export function createReviewRouter(options: {
   httpAuth: HttpAuthService;
   audit: AuditService;
   store: LabelReviewStore;
+  /** Called with the assets whose labels decisions changed (sensitivity, label propagation). */
+  onLabelsChanged?: (refs: string[]) => Promise<void>;
 }): {
   router: express.Router;
   routes: RouteDeclaration[];
@@ -156,6 +158,10 @@ export function createReviewRouter(options: {
       const body = parseInput(decisionsBody, req.body, 'body');
       const results = await store.decide(body.actor, body.decisions);
       const applied = results.filter(r => r.ok).length;
+      if (applied > 0)
+        await options.onLabelsChanged?.(
+          body.decisions.filter((_, i) => results[i]?.ok).map(d => d.assetRef),
+        );
       await audit.record({
         credentials,
         workspace: results.find(r => r.label)?.label?.workspace ?? DEFAULT_WORKSPACE,
@@ -185,6 +191,7 @@ export function createReviewRouter(options: {
         actor: actorOf(credentials),
       });
       if (approved.length > 0) {
+        await options.onLabelsChanged?.(approved.map(a => a.assetRef));
         await audit.record({
           credentials,
           workspace: approved[0]!.workspace,

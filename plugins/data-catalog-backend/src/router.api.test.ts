@@ -164,7 +164,13 @@ describe(`data catalog API (${engine})`, () => {
       'public.customers.email',
     ]);
     expect(labelled.items[2].labels).toEqual([
-      { classifierId: 'pii.email', confidence: 0.92, status: 'suggested' },
+      {
+        classifierId: 'pii.email',
+        confidence: 0.92,
+        status: 'suggested',
+        sensitivity: null,
+        categories: [],
+      },
     ]);
 
     expect((await list('q=EMAIL&type=column')).items.map(a => a.qualifiedName)).toEqual([

@@ -5,13 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { DEFAULT_WORKSPACE } from '@racine/kernel-common';
-import {
-  actorOf,
-  isGranted,
-  parseInput,
-  type AuditService,
-  type RouteDeclaration,
-} from '@racine/kernel-node';
+import { actorOf, parseInput, type AuditService, type RouteDeclaration } from '@racine/kernel-node';
 import {
   assetRef,
   assetTypes,
@@ -27,6 +21,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { CatalogIngestService } from './services/CatalogIngestService';
+import type { AccessScope, CatalogAccess } from './services/catalogAccess';
 import type { CatalogQueryService } from './services/CatalogQueryService';
 
 /** Service principals allowed to publish into the catalog. */
@@ -67,6 +62,7 @@ export interface CatalogRouterOptions {
   audit: AuditService;
   ingest: CatalogIngestService;
   catalog: CatalogQueryService;
+  access: CatalogAccess;
 }
 
 const assetRefString = z
@@ -119,15 +115,13 @@ const treeQuery = z.object({
 const ingestTablesBody = z.object({ batches: z.array(tableBatchSchema).min(1).max(200) });
 
 export function createCatalogRouter(options: CatalogRouterOptions): express.Router {
-  const { httpAuth, permissions, audit, ingest, catalog } = options;
+  const { httpAuth, audit, ingest, catalog, access } = options;
   const router = Router();
 
-  async function readerOf(req: express.Request): Promise<BackstageCredentials> {
+  /** The caller's view of the catalog (ABAC conditions as SQL); 403 without catalog.view. */
+  async function readerOf(req: express.Request): Promise<AccessScope> {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    if (!(await isGranted(permissions, credentials, catalogViewPermission))) {
-      throw new NotAllowedError(`Missing permission ${catalogViewPermission.name}`);
-    }
-    return credentials;
+    return access.viewScope(credentials);
   }
 
   /** Ingestion is service-to-service: only the scans plugin publishes into the catalog. */
@@ -213,7 +207,7 @@ export function createCatalogRouter(options: CatalogRouterOptions): express.Rout
   });
 
   router.get('/assets', async (req, res) => {
-    await readerOf(req);
+    const scope = await readerOf(req);
     const query = parseInput(listQuery, req.query, 'query');
     res.json(
       await catalog.list(
@@ -227,30 +221,37 @@ export function createCatalogRouter(options: CatalogRouterOptions): express.Rout
           workspace: query.workspace,
         },
         { limit: query.limit, cursor: query.cursor },
+        scope,
       ),
     );
   });
 
   router.get('/assets/:ref', async (req, res) => {
-    await readerOf(req);
+    const scope = await readerOf(req);
     const ref = req.params.ref;
     const valid = assetRefString.safeParse(ref);
     if (!valid.success) {
       throw new InputError(`Invalid ref: ${valid.error.issues[0]?.message}; pass it URL-encoded`);
     }
     const query = parseInput(detailsQuery, req.query, 'query');
-    res.json(await catalog.details(ref, { includeDeleted: query.includeDeleted === 'true' }));
+    res.json(
+      await catalog.details(ref, { includeDeleted: query.includeDeleted === 'true' }, scope),
+    );
   });
 
   router.get('/tree', async (req, res) => {
-    await readerOf(req);
+    const scope = await readerOf(req);
     const query = parseInput(treeQuery, req.query, 'query');
     res.json(
-      await catalog.tree(query.parentRef ?? null, {
-        status: query.status,
-        limit: query.limit,
-        cursor: query.cursor,
-      }),
+      await catalog.tree(
+        query.parentRef ?? null,
+        {
+          status: query.status,
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+        scope,
+      ),
     );
   });
 

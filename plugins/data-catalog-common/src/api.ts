@@ -1,5 +1,5 @@
 import type { AssetType } from './refs';
-import type { TableBatch } from './ingest';
+import type { SensitivityLevel, TableBatch } from './ingest';
 
 /**
  * The catalog's read model as served by `/api/data-catalog`. Field names are public API:
@@ -12,9 +12,11 @@ export type AssetStatus = (typeof assetStatuses)[number];
 
 /**
  * Lifecycle of a classification label. Scans only ever write `suggested` labels and only
- * ever replace their own suggestions; the other statuses belong to people.
+ * ever replace their own suggestions; `propagated` labels flowed along column-level lineage
+ * from an approved or manual label upstream (the lineage service owns them); the other
+ * statuses belong to people.
  */
-export const labelStatuses = ['suggested', 'approved', 'rejected', 'manual'] as const;
+export const labelStatuses = ['suggested', 'approved', 'rejected', 'manual', 'propagated'] as const;
 export type LabelStatus = (typeof labelStatuses)[number];
 
 export type TableKind = TableBatch['table']['kind'];
@@ -35,6 +37,8 @@ export interface AssetLabelSummary {
   classifierId: string;
   confidence: number;
   status: LabelStatus;
+  sensitivity?: SensitivityLevel | null;
+  categories?: string[];
 }
 
 export interface AssetLabel extends AssetLabelSummary {
@@ -113,8 +117,20 @@ export interface AssetSummary {
   workspace: string;
   /** Curated description, falling back to the comment found in the source. */
   description: string | null;
+  /** The first of `owners` (kept for earlier clients). */
   owner: string | null;
+  /** Entity refs of the owning users or groups, e.g. `user:default/ada`, `group:default/finance`. */
+  owners: string[];
+  stewards: string[];
   tags: string[];
+  /** Ids of the glossary terms attached to the asset. */
+  terms: string[];
+  /** Custom properties a curator set. */
+  properties: Record<string, unknown>;
+  /** Curated override, else the highest sensitivity of the asset's (not rejected) labels. */
+  sensitivity: SensitivityLevel | null;
+  /** Curation version: +1 on every curated change. */
+  version: number;
   /** Column data type, or the table kind; null for containers. */
   dataType: string | null;
   firstSeenAt: string;
@@ -192,10 +208,147 @@ export interface CompleteScanResponse {
 /** Payload of the `asset.changed` event. */
 export interface AssetChangedEventPayload {
   dataSourceId: string;
+  /** The scan run behind the change; empty for a curation change. */
   runId: string;
-  /** Why the assets changed: a batch was ingested, or a completed scan no longer saw them. */
-  reason: 'ingested' | 'deleted';
+  /**
+   * Why the assets changed: a batch was ingested, a completed scan no longer saw them, or
+   * someone curated them (description, owners, stewards, tags, terms, properties, sensitivity).
+   */
+  reason: 'ingested' | 'deleted' | 'curated';
   refs: string[];
+  /** Curation only: who changed them. */
+  actor?: string;
+}
+
+/** `GET /search` */
+export interface SearchFacetValue {
+  value: string;
+  count: number;
+  /** A readable name where the value is an id (glossary terms). */
+  title?: string;
+}
+
+export const searchFacetNames = [
+  'type',
+  'dataSourceId',
+  'schema',
+  'label',
+  'sensitivity',
+  'tag',
+  'owner',
+  'term',
+  'status',
+] as const;
+export type SearchFacetName = (typeof searchFacetNames)[number];
+
+export interface SearchAssetsResponse {
+  items: AssetSummary[];
+  /** Counts per value of each dimension, with every other filter applied. */
+  facets: Partial<Record<SearchFacetName, SearchFacetValue[]>>;
+  /**
+   * True when the facet counts were taken over a bounded sample of the matches (the first
+   * 1,000 the database finds), not all of them: read them as proportions.
+   */
+  facetsApproximate: boolean;
+  /** Exact when `totalExact`; otherwise a lower bound (counting stops at 10,000). */
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+  /** True when no asset matched every word and these are the closest spellings. */
+  fuzzy: boolean;
+}
+
+/** One curated change of an asset (`GET /assets/:ref/history`). */
+export interface AssetHistoryEntry {
+  version: number;
+  actor: string;
+  summary: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+  changedAt: string;
+}
+
+export interface AssetHistoryResponse {
+  items: AssetHistoryEntry[];
+  /** Pass as `before` for older entries. */
+  nextBefore: number | null;
+}
+
+/** `PATCH /assets/:ref` and the `set` of `POST /assets/bulk`. */
+export interface CurationResponse {
+  ref: string;
+  version: number;
+  changed: string[];
+}
+
+export const glossaryStatuses = ['draft', 'approved'] as const;
+export type GlossaryStatus = (typeof glossaryStatuses)[number];
+
+export interface GlossaryTerm {
+  id: string;
+  name: string;
+  /** Markdown. */
+  definition: string;
+  synonyms: string[];
+  /** Ids of related terms. */
+  related: string[];
+  parentId: string | null;
+  status: GlossaryStatus;
+  createdBy: string;
+  updatedBy: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Number of child terms. */
+  childCount: number;
+  /** Number of assets the term is attached to. */
+  assetCount: number;
+}
+
+export interface GlossaryTermDetails extends GlossaryTerm {
+  /** From the root down to the parent. */
+  ancestors: { id: string; name: string }[];
+  children: GlossaryTerm[];
+  relatedTerms: { id: string; name: string; status: GlossaryStatus }[];
+}
+
+export interface ListGlossaryResponse {
+  items: GlossaryTerm[];
+}
+
+/** `GET /facts`: the catalog as compliance rules read it (service tokens only). */
+export interface AssetFact {
+  ref: string;
+  type: string;
+  name: string;
+  qualifiedName: string;
+  parentRef: string | null;
+  dataSourceId: string;
+  workspace: string;
+  status: AssetStatus;
+  description: string | null;
+  owners: string[];
+  stewards: string[];
+  tags: string[];
+  /** Names of the attached glossary terms. */
+  terms: string[];
+  properties: Record<string, unknown>;
+  sensitivity: SensitivityLevel | null;
+  /** Every label, rejected ones included. */
+  labels: {
+    classifierId: string;
+    status: LabelStatus;
+    confidence: number;
+    categories: string[];
+    sensitivity: SensitivityLevel | null;
+  }[];
+  updatedAt: string;
+}
+
+export interface AssetFactsResponse {
+  items: AssetFact[];
+  nextCursor: string | null;
 }
 
 /** App path of an asset's page. */

@@ -2,3 +2,4 @@ export * from './refs';
 export * from './ingest';
 export * from './permissions';
 export * from './api';
+export * from './lineage';

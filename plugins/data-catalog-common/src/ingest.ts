@@ -20,10 +20,22 @@ export const labelEvidenceSchema = z.object({
   sampleSize: z.number().int().min(0).optional(),
 });
 
+/** Ordered sensitivity levels: PUBLIC < INTERNAL < CONFIDENTIAL < RESTRICTED. */
+export const sensitivityLevels = ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'RESTRICTED'] as const;
+export type SensitivityLevel = (typeof sensitivityLevels)[number];
+
+/** 0 for unclassified, 1 (PUBLIC) … 4 (RESTRICTED). */
+export function sensitivityRank(level: SensitivityLevel | null | undefined): number {
+  return level ? sensitivityLevels.indexOf(level) + 1 : 0;
+}
+
 export const ingestLabelSchema = z.object({
   classifierId: z.string(),
   confidence: z.number().min(0).max(1),
   evidence: labelEvidenceSchema,
+  /** The classifier's sensitivity and categories, when the scan knows them. */
+  sensitivity: z.enum(sensitivityLevels).optional(),
+  categories: z.array(z.string().max(255)).max(50).optional(),
 });
 
 export const columnProfileSchema = z.object({

@@ -1,8 +1,15 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/** Resource type of catalog assets: views and edits can be granted conditionally (ABAC). */
+export const CATALOG_ASSET_RESOURCE_TYPE = 'data-catalog-asset';
+
+/** ABAC rule: the asset's sensitivity is at most `{level}` (unclassified assets pass). */
+export const SENSITIVITY_AT_MOST_RULE = 'HAS_SENSITIVITY_AT_MOST';
+
 export const catalogViewPermission = createPermission({
   name: 'catalog.view',
   attributes: { action: 'read' },
+  resourceType: CATALOG_ASSET_RESOURCE_TYPE,
 });
 export const catalogCreatePermission = createPermission({
   name: 'catalog.create',
@@ -10,6 +17,12 @@ export const catalogCreatePermission = createPermission({
 });
 export const catalogEditPermission = createPermission({
   name: 'catalog.edit',
+  attributes: { action: 'update' },
+  resourceType: CATALOG_ASSET_RESOURCE_TYPE,
+});
+/** Approve business glossary terms (draft → approved). */
+export const catalogGlossaryApprovePermission = createPermission({
+  name: 'catalog.glossary.approve',
   attributes: { action: 'update' },
 });
 export const catalogDeletePermission = createPermission({
@@ -32,4 +45,5 @@ export const catalogPermissions = [
   catalogDeletePermission,
   catalogClassifyPermission,
   catalogLineagePermission,
+  catalogGlossaryApprovePermission,
 ];

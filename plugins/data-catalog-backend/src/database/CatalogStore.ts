@@ -8,10 +8,17 @@ import type {
   LabelEvidence,
   LabelStatus,
 } from '@racine/plugin-data-catalog-common';
+import { applyAccessFilter, type AccessFilter } from '@racine/kernel-node';
+import {
+  sensitivityLevels,
+  sensitivityRank,
+  type SensitivityLevel,
+} from '@racine/plugin-data-catalog-common';
 import type { Knex } from 'knex';
 import type { IngestedAsset } from '../services/assetModel';
 import { resuggestMaterialChanges } from './LabelReviewStore';
 import { ASSETS_TABLE, LABELS_TABLE } from './migrations';
+import { ingestedSearchText, schemaNameOf } from './searchMigration';
 
 /** An asset as stored, JSON fields parsed. */
 export interface StoredAsset {
@@ -25,7 +32,16 @@ export interface StoredAsset {
   workspace: string;
   description: string | null;
   owner: string | null;
+  owners: string[];
+  stewards: string[];
   tags: string[];
+  /** Ids of the attached glossary terms. */
+  terms: string[];
+  properties: Record<string, unknown>;
+  sensitivity: SensitivityLevel | null;
+  sensitivityRank: number;
+  sensitivityOverride: SensitivityLevel | null;
+  version: number;
   technical: Record<string, unknown>;
   profile: ColumnProfile | null;
   status: AssetStatus;
@@ -39,6 +55,8 @@ export interface StoredAsset {
 export interface StoredLabel extends AssetLabel {
   id: string;
   assetRef: string;
+  sensitivity: SensitivityLevel | null;
+  categories: string[];
 }
 
 export type StatusFilter = AssetStatus | 'all';
@@ -53,6 +71,8 @@ export interface AssetFilter {
   classifierId?: string;
   status: StatusFilter;
   workspace?: string;
+  /** What the caller may see (ABAC), as SQL. */
+  access?: AccessFilter;
 }
 
 export interface Page<T> {
@@ -97,12 +117,13 @@ export interface CatalogStore {
   /** Children of an asset (data sources when `parentRef` is null), ordered by name. */
   listChildren(
     parentRef: string | null,
-    options: { status: StatusFilter; limit: number; cursor?: string },
+    options: { status: StatusFilter; limit: number; cursor?: string; access?: AccessFilter },
   ): Promise<Page<StoredAsset>>;
   getAssets(refs: string[]): Promise<StoredAsset[]>;
   countChildren(refs: string[], status: StatusFilter): Promise<Map<string, number>>;
   labelsOf(refs: string[]): Promise<StoredLabel[]>;
-  search(input: { query: string; types: AssetType[]; limit: number }): Promise<StoredAsset[]>;
+  /** Recomputes the effective sensitivity of assets from their labels and overrides. */
+  refreshSensitivity(refs: string[]): Promise<void>;
 }
 
 type AssetRow = {
@@ -118,7 +139,15 @@ type AssetRow = {
   workspace: string;
   description: string | null;
   owner: string | null;
+  owners: string;
+  stewards: string;
   tags: string;
+  terms: string;
+  properties: string;
+  sensitivity: string | null;
+  sensitivity_rank: number | string;
+  sensitivity_override: string | null;
+  version: number | string;
   technical: string;
   profile: string | null;
   content_hash: string;
@@ -142,6 +171,8 @@ type LabelRow = {
   run_id: string | null;
   created_at: string;
   updated_at: string;
+  sensitivity: string | null;
+  categories: string;
 };
 
 // Well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters per statement.
@@ -159,6 +190,8 @@ const INGESTED_COLUMNS = [
   'path',
   'data_source_id',
   'workspace',
+  'schema_name',
+  'search_ingested',
   'technical',
   'profile',
   'content_hash',
@@ -180,7 +213,15 @@ const LISTED_COLUMNS = [
   'workspace',
   'description',
   'owner',
+  'owners',
+  'stewards',
   'tags',
+  'terms',
+  'properties',
+  'sensitivity',
+  'sensitivity_rank',
+  'sensitivity_override',
+  'version',
   'technical',
   'profile',
   'status',
@@ -220,7 +261,15 @@ function toAsset(row: ListedRow): StoredAsset {
     workspace: row.workspace,
     description: row.description,
     owner: row.owner,
+    owners: parseJson<string[]>(row.owners, []),
+    stewards: parseJson<string[]>(row.stewards, []),
     tags: parseJson<string[]>(row.tags, []),
+    terms: parseJson<string[]>(row.terms, []),
+    properties: parseJson<Record<string, unknown>>(row.properties, {}),
+    sensitivity: (row.sensitivity as SensitivityLevel | null) ?? null,
+    sensitivityRank: Number(row.sensitivity_rank ?? 0),
+    sensitivityOverride: (row.sensitivity_override as SensitivityLevel | null) ?? null,
+    version: Number(row.version ?? 0),
     technical: parseJson<Record<string, unknown>>(row.technical, {}),
     profile: parseJson<ColumnProfile | null>(row.profile, null),
     status: row.status as AssetStatus,
@@ -243,6 +292,8 @@ function toLabel(row: LabelRow): StoredLabel {
     runId: row.run_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    sensitivity: (row.sensitivity as SensitivityLevel | null) ?? null,
+    categories: parseJson<string[]>(row.categories, []),
   };
 }
 
@@ -361,6 +412,14 @@ export class KnexCatalogStore implements CatalogStore {
           if (asset.type === 'column' && labelsChanged) relabeled.push(asset);
         }
 
+        // A table's search document lists its columns' names.
+        const columnNamesOf = new Map<string, string[]>();
+        for (const asset of assets) {
+          if (asset.type !== 'column' || !asset.parentRef) continue;
+          const names = columnNamesOf.get(asset.parentRef) ?? [];
+          names.push(asset.name);
+          columnNamesOf.set(asset.parentRef, names);
+        }
         // Rows are written in ref order so concurrent batches sharing a schema lock alike.
         const writes = [...changed].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
         for (const part of chunks(writes, ROWS_PER_STATEMENT)) {
@@ -377,6 +436,14 @@ export class KnexCatalogStore implements CatalogStore {
                 path: asset.path,
                 data_source_id: asset.dataSourceId,
                 workspace: asset.workspace,
+                schema_name: schemaNameOf(asset.ref),
+                search_ingested: ingestedSearchText({
+                  name: asset.name,
+                  qualifiedName: asset.qualifiedName,
+                  comment:
+                    typeof asset.technical.comment === 'string' ? asset.technical.comment : null,
+                  columnNames: columnNamesOf.get(asset.ref),
+                }),
                 tags: '[]',
                 technical: JSON.stringify(asset.technical),
                 profile: asset.profile ? JSON.stringify(asset.profile) : null,
@@ -412,6 +479,11 @@ export class KnexCatalogStore implements CatalogStore {
             .whereIn('ref', part);
         }
 
+        if (relabeled.length > 0 || changed.length > 0) {
+          await this.refreshSensitivityIn(trx, [
+            ...new Set([...relabeled.map(a => a.ref), ...changed.map(a => a.ref), tableRef]),
+          ]);
+        }
         return { changedRefs: changed.map(a => a.ref), deletedColumnRefs: vanished };
       }),
     );
@@ -483,13 +555,23 @@ export class KnexCatalogStore implements CatalogStore {
         run_id: runId,
         created_at: now,
         updated_at: now,
+        sensitivity: label.sensitivity ?? null,
+        categories: JSON.stringify(label.categories ?? []),
       })),
     );
     for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
       await trx(LABELS_TABLE)
         .insert(part)
         .onConflict(['asset_ref', 'classifier_id'])
-        .merge(['confidence', 'evidence', 'run_id', 'updated_at', 'data_source_id'])
+        .merge([
+          'confidence',
+          'evidence',
+          'run_id',
+          'updated_at',
+          'data_source_id',
+          'sensitivity',
+          'categories',
+        ])
         .where(`${LABELS_TABLE}.status`, 'suggested');
     }
   }
@@ -556,6 +638,7 @@ export class KnexCatalogStore implements CatalogStore {
     if (filter.types?.length) query.whereIn('type', filter.types);
     if (filter.parentRef) query.where('parent_ref', filter.parentRef);
     if (filter.workspace) query.where('workspace', filter.workspace);
+    if (filter.access) applyAccessFilter(query, filter.access);
     if (filter.query) {
       const pattern = likePattern(filter.query.toLowerCase(), 'contains');
       query.where(q =>
@@ -587,12 +670,13 @@ export class KnexCatalogStore implements CatalogStore {
 
   async listChildren(
     parentRef: string | null,
-    options: { status: StatusFilter; limit: number; cursor?: string },
+    options: { status: StatusFilter; limit: number; cursor?: string; access?: AccessFilter },
   ): Promise<Page<StoredAsset>> {
     const query = this.knex(ASSETS_TABLE).select(...LISTED_COLUMNS);
     if (parentRef === null) query.where('type', 'datasource');
     else query.where('parent_ref', parentRef);
     if (options.status !== 'all') query.where('status', options.status);
+    if (options.access) applyAccessFilter(query, options.access);
     afterCursor(query, 'name', options.cursor);
     const rows: ListedRow[] = await query
       .orderBy([{ column: 'name' }, { column: 'ref' }])
@@ -652,32 +736,67 @@ export class KnexCatalogStore implements CatalogStore {
     return out;
   }
 
-  async search(input: {
-    query: string;
-    types: AssetType[];
-    limit: number;
-  }): Promise<StoredAsset[]> {
-    const q = input.query.toLowerCase();
-    const contains = likePattern(q, 'contains');
-    const prefix = likePattern(q, 'prefix');
-    const rows: ListedRow[] = await this.knex(ASSETS_TABLE)
-      .select(...LISTED_COLUMNS)
-      .where('status', 'active')
-      .whereIn('type', input.types)
-      .andWhere(w =>
-        w
-          .whereRaw(`name_lower like ? escape '\\'`, [contains])
-          .orWhereRaw(`qualified_name_lower like ? escape '\\'`, [contains]),
-      )
-      .orderByRaw(
-        `case when name_lower = ? or qualified_name_lower = ? then 0
-              when name_lower like ? escape '\\' or qualified_name_lower like ? escape '\\' then 1
-              else 2 end`,
-        [q, q, prefix, prefix],
-      )
-      .orderByRaw('length(qualified_name)')
-      .orderBy([{ column: 'qualified_name' }, { column: 'ref' }])
-      .limit(input.limit);
-    return rows.map(toAsset);
+  async refreshSensitivity(refs: string[]): Promise<void> {
+    await this.knex.transaction(async trx => {
+      // A column's labels count for its table too.
+      const parents: string[] = [];
+      for (const part of chunks([...new Set(refs)], REFS_PER_STATEMENT)) {
+        const rows: { parent_ref: string | null }[] = await trx(ASSETS_TABLE)
+          .select('parent_ref')
+          .whereIn('ref', part)
+          .andWhere('type', 'column');
+        for (const row of rows) if (row.parent_ref) parents.push(row.parent_ref);
+      }
+      await this.refreshSensitivityIn(trx, [...refs, ...parents]);
+    });
+  }
+
+  /**
+   * An asset's sensitivity is its curated override, else the highest sensitivity of its
+   * labels that nobody rejected (a table's includes its columns'); unclassified is null.
+   */
+  private async refreshSensitivityIn(trx: Knex.Transaction, refs: string[]): Promise<void> {
+    for (const part of chunks([...new Set(refs)], REFS_PER_STATEMENT)) {
+      const assets: Pick<
+        AssetRow,
+        'ref' | 'type' | 'sensitivity' | 'sensitivity_override' | 'parent_ref'
+      >[] = await trx(ASSETS_TABLE)
+        .select('ref', 'type', 'sensitivity', 'sensitivity_override', 'parent_ref')
+        .whereIn('ref', part);
+      const tables = assets.filter(a => a.type === 'table' || a.type === 'view').map(a => a.ref);
+      const columnsOf = new Map<string, string>();
+      for (const tablePart of chunks(tables, REFS_PER_STATEMENT)) {
+        const columns: { ref: string; parent_ref: string }[] = await trx(ASSETS_TABLE)
+          .select('ref', 'parent_ref')
+          .whereIn('parent_ref', tablePart)
+          .andWhere({ type: 'column', status: 'active' });
+        for (const c of columns) columnsOf.set(c.ref, c.parent_ref);
+      }
+      const labelled = [...part, ...columnsOf.keys()];
+      const highest = new Map<string, number>();
+      for (const labelPart of chunks(labelled, REFS_PER_STATEMENT)) {
+        const labels: { asset_ref: string; sensitivity: string | null }[] = await trx(LABELS_TABLE)
+          .select('asset_ref', 'sensitivity')
+          .whereIn('asset_ref', labelPart)
+          .whereNot('status', 'rejected')
+          .whereNotNull('sensitivity');
+        for (const label of labels) {
+          const rank = sensitivityRank(label.sensitivity as SensitivityLevel);
+          for (const ref of [label.asset_ref, columnsOf.get(label.asset_ref)]) {
+            if (ref) highest.set(ref, Math.max(highest.get(ref) ?? 0, rank));
+          }
+        }
+      }
+      for (const asset of assets) {
+        const derivedRank = highest.get(asset.ref) ?? 0;
+        const level =
+          (asset.sensitivity_override as SensitivityLevel | null) ??
+          (derivedRank > 0 ? sensitivityLevels[derivedRank - 1] : null);
+        if (level === asset.sensitivity) continue;
+        await trx(ASSETS_TABLE)
+          .update({ sensitivity: level, sensitivity_rank: sensitivityRank(level) })
+          .where('ref', asset.ref);
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { searchAndCurationMigration, searchOrderMigration } from './searchMigration';
 
 /**
  * The catalog's schema as knex migrations kept in code (they typecheck and ship with the
@@ -13,6 +14,8 @@ interface Migration {
 export const ASSETS_TABLE = 'catalog_assets';
 export const LABELS_TABLE = 'catalog_labels';
 export const LABEL_HISTORY_TABLE = 'catalog_label_history';
+export const LINEAGE_EDGES_TABLE = 'catalog_lineage_edges';
+export const OPENLINEAGE_RUNS_TABLE = 'catalog_openlineage_runs';
 
 const migrations: Migration[] = [
   {
@@ -112,6 +115,61 @@ const migrations: Migration[] = [
       });
     },
   },
+  // Search, curation and the business glossary (catalog search issue).
+  searchAndCurationMigration,
+  {
+    // Lineage (src/lineage): table- and column-level edges, and where propagated labels came from.
+    name: '20261221_004_lineage',
+    async up(knex) {
+      await knex.schema.createTable(LINEAGE_EDGES_TABLE, table => {
+        table.string('id', 36).primary();
+        /** sha256 of origin, from, to and kind: one edge per source of truth, kept across re-derivations. */
+        table.string('edge_key', 64).notNullable().unique({ indexName: 'catalog_lineage_key_uq' });
+        table.text('from_ref').notNullable();
+        table.text('to_ref').notNullable();
+        /** For column edges: the tables (or views, datasets) the two columns belong to. */
+        table.text('from_parent');
+        table.text('to_parent');
+        /** view | openlineage | dbt | manual | foreign_key */
+        table.string('kind', 16).notNullable();
+        /** table | column */
+        table.string('level', 8).notNullable();
+        /** What derived the edge (a view's ref, an OpenLineage job, a dbt project): replaced as a whole. */
+        table.text('origin').notNullable();
+        table.boolean('propagation_blocked').notNullable().defaultTo(false);
+        table.text('details');
+        table.string('created_at', 32).notNullable();
+        table.string('updated_at', 32).notNullable();
+        table.index(['from_ref', 'kind'], 'catalog_lineage_from_idx');
+        table.index(['to_ref', 'kind'], 'catalog_lineage_to_idx');
+        table.index(['origin'], 'catalog_lineage_origin_idx');
+        table.index(['from_parent'], 'catalog_lineage_from_parent_idx');
+      });
+      // What the events of one OpenLineage run reported so far, until it finishes (a START may
+      // name the inputs and the COMPLETE the outputs): edges join all it read to all it wrote.
+      await knex.schema.createTable(OPENLINEAGE_RUNS_TABLE, table => {
+        table.string('run_id', 255).primary();
+        table.text('job').notNullable();
+        table.text('inputs').notNullable().defaultTo('[]');
+        table.text('outputs').notNullable().defaultTo('[]');
+        table.text('column_edges').notNullable().defaultTo('[]');
+        table.string('updated_at', 32).notNullable();
+      });
+      await knex.schema.alterTable(LABELS_TABLE, table => {
+        /** For `propagated` labels: JSON `{sourceRef, path}` (the refs the label flowed along). */
+        table.text('propagated_from');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable(LABELS_TABLE, table => {
+        table.dropColumn('propagated_from');
+      });
+      await knex.schema.dropTable(OPENLINEAGE_RUNS_TABLE);
+      await knex.schema.dropTable(LINEAGE_EDGES_TABLE);
+    },
+  },
+  // Search at scale: an index in ranking order (catalog search latency).
+  searchOrderMigration,
 ];
 
 class CodeMigrationSource implements Knex.MigrationSource<Migration> {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { column, emailLabel, label, tableBatch } from '../__fixtures__/batches';
 import { KnexCatalogStore } from '../database/CatalogStore';
 import { ASSETS_TABLE, LABELS_TABLE, migrateCatalogDatabase } from '../database/migrations';
+import { KnexSearchStore } from '../database/SearchStore';
 import { CatalogIngestService, EVENT_CHUNK_SIZE } from './CatalogIngestService';
 import { CatalogQueryService } from './CatalogQueryService';
 
@@ -435,8 +436,14 @@ describe(`catalog ingestion (${engine})`, () => {
     expect((await catalog.list({ status: 'active', query: '0%x' }, { limit: 10 })).items).toEqual(
       [],
     );
-    const hits = await catalog.search('CLIENTS_É', ['column'], 10);
-    expect(hits.map(h => h.ref)).toEqual([ref]);
+    const hits = await new KnexSearchStore(db.knex).search({
+      query: 'CLIENTS_É',
+      filters: { type: ['column'] },
+      access: { result: 'all' },
+      limit: 10,
+      facets: false,
+    });
+    expect(hits.refs).toEqual([ref]);
   });
 
   it('pages with a stable keyset and announces large batches in chunks', async () => {

@@ -40,6 +40,8 @@ export class CatalogIngestService {
       events: Pick<EventsService, 'publish'>;
       logger: LoggerService;
       now?: () => Date;
+      /** Runs once the batches are committed (lineage derivation); its failure never fails ingestion. */
+      afterIngest?: (batches: TableBatch[]) => Promise<void>;
     },
   ) {}
 
@@ -86,6 +88,11 @@ export class CatalogIngestService {
         reason: 'ingested',
         refs,
       });
+    }
+    try {
+      await this.deps.afterIngest?.(batches);
+    } catch (error) {
+      this.deps.logger.warn(`Could not derive lineage of ingested batches: ${String(error)}`);
     }
     return result;
   }

@@ -17,6 +17,7 @@ import type {
   StoredAsset,
   StoredLabel,
 } from '../database/CatalogStore';
+import { UNRESTRICTED_SCOPE, type AccessScope } from './catalogAccess';
 
 function commentOf(asset: StoredAsset): string | null {
   const comment = asset.technical.comment;
@@ -31,7 +32,7 @@ function dataTypeOf(asset: StoredAsset): string | null {
   return null;
 }
 
-function summaryOf(asset: StoredAsset, labels: StoredLabel[]): AssetSummary {
+export function summaryOf(asset: StoredAsset, labels: StoredLabel[]): AssetSummary {
   return {
     ref: asset.ref,
     type: asset.type,
@@ -43,7 +44,13 @@ function summaryOf(asset: StoredAsset, labels: StoredLabel[]): AssetSummary {
     workspace: asset.workspace,
     description: asset.description ?? commentOf(asset),
     owner: asset.owner,
+    owners: asset.owners,
+    stewards: asset.stewards,
     tags: asset.tags,
+    terms: asset.terms,
+    properties: asset.properties,
+    sensitivity: asset.sensitivity,
+    version: asset.version,
     dataType: dataTypeOf(asset),
     firstSeenAt: asset.firstSeenAt,
     lastSeenAt: asset.lastSeenAt,
@@ -52,6 +59,8 @@ function summaryOf(asset: StoredAsset, labels: StoredLabel[]): AssetSummary {
       classifierId: l.classifierId,
       confidence: l.confidence,
       status: l.status,
+      sensitivity: l.sensitivity,
+      categories: l.categories,
     })),
   };
 }
@@ -66,7 +75,7 @@ function detailsOf(asset: StoredAsset, labels: StoredLabel[]): AssetDetails {
   };
 }
 
-function groupLabels(labels: StoredLabel[]): Map<string, StoredLabel[]> {
+export function groupLabels(labels: StoredLabel[]): Map<string, StoredLabel[]> {
   const byAsset = new Map<string, StoredLabel[]>();
   for (const label of labels) {
     const list = byAsset.get(label.assetRef) ?? [];
@@ -85,8 +94,9 @@ export class CatalogQueryService {
   async list(
     filter: AssetFilter,
     page: { limit: number; cursor?: string },
+    scope: AccessScope = UNRESTRICTED_SCOPE,
   ): Promise<ListAssetsResponse> {
-    const found = await this.store.listAssets(filter, page);
+    const found = await this.store.listAssets({ ...filter, access: scope.filter }, page);
     const labels = groupLabels(await this.store.labelsOf(found.items.map(a => a.ref)));
     return {
       items: found.items.map(a => summaryOf(a, labels.get(a.ref) ?? [])),
@@ -94,8 +104,13 @@ export class CatalogQueryService {
     };
   }
 
-  async details(ref: string, options: { includeDeleted: boolean }): Promise<AssetDetailsResponse> {
-    const [asset] = await this.store.getAssets([ref]);
+  async details(
+    ref: string,
+    options: { includeDeleted: boolean },
+    scope: AccessScope = UNRESTRICTED_SCOPE,
+  ): Promise<AssetDetailsResponse> {
+    // An asset the caller may not see does not exist for them.
+    const [asset] = await scope.visible(await this.store.getAssets([ref]));
     if (!asset) throw new NotFoundError(`No asset ${ref}`);
     const breadcrumbs = await this.breadcrumbsOf(asset);
     // A deleted asset shows the children it had; an active one its active children.
@@ -103,7 +118,11 @@ export class CatalogQueryService {
       options.includeDeleted || asset.status === 'deleted' ? 'all' : 'active';
 
     if (asset.type === 'table' || asset.type === 'view') {
-      const columns = await this.store.listChildren(ref, { status, limit: 100_000 });
+      const columns = await this.store.listChildren(ref, {
+        status,
+        limit: 100_000,
+        access: scope.filter,
+      });
       const labels = groupLabels(
         await this.store.labelsOf([ref, ...columns.items.map(c => c.ref)]),
       );
@@ -119,22 +138,24 @@ export class CatalogQueryService {
     }
     const labels = await this.store.labelsOf([ref]);
     if (asset.type === 'column') return { ...detailsOf(asset, labels), breadcrumbs };
-    const children = await this.childrenWithCounts(ref, status, CHILDREN_LIMIT);
+    const children = await this.childrenWithCounts(ref, status, CHILDREN_LIMIT, scope);
     return { ...detailsOf(asset, labels), breadcrumbs, children: children.items };
   }
 
   async tree(
     parentRef: string | null,
     options: { status: StatusFilter; limit: number; cursor?: string },
+    scope: AccessScope = UNRESTRICTED_SCOPE,
   ): Promise<TreeResponse> {
     if (parentRef !== null) {
-      const [parent] = await this.store.getAssets([parentRef]);
+      const [parent] = await scope.visible(await this.store.getAssets([parentRef]));
       if (!parent) throw new NotFoundError(`No asset ${parentRef}`);
     }
     const page = await this.childrenWithCounts(
       parentRef,
       options.status,
       options.limit,
+      scope,
       options.cursor,
     );
     return {
@@ -153,14 +174,6 @@ export class CatalogQueryService {
     };
   }
 
-  async search(
-    query: string,
-    types: ('table' | 'view' | 'column')[],
-    limit: number,
-  ): Promise<StoredAsset[]> {
-    return this.store.search({ query, types, limit });
-  }
-
   /** Names of data sources as last scanned, by id. */
   async dataSourceNames(ids: string[]): Promise<Map<string, string>> {
     const found = await this.store.getAssets(
@@ -173,9 +186,15 @@ export class CatalogQueryService {
     parentRef: string | null,
     status: StatusFilter,
     limit: number,
+    scope: AccessScope,
     cursor?: string,
   ): Promise<{ items: AssetChild[]; nextCursor: string | null }> {
-    const page = await this.store.listChildren(parentRef, { status, limit, cursor });
+    const page = await this.store.listChildren(parentRef, {
+      status,
+      limit,
+      cursor,
+      access: scope.filter,
+    });
     const refs = page.items.map(c => c.ref);
     const [counts, labels] = await Promise.all([
       this.store.countChildren(refs, status === 'all' ? 'all' : 'active'),

@@ -6,6 +6,7 @@ import {
   tableRef,
   type AssetType,
   type ColumnTechnicalMetadata,
+  type SensitivityLevel,
   type TableBatch,
   type TableTechnicalMetadata,
 } from '@racine/plugin-data-catalog-common';
@@ -15,6 +16,8 @@ export interface IngestedLabel {
   classifierId: string;
   confidence: number;
   evidence: TableBatch['columns'][number]['labels'][number]['evidence'];
+  sensitivity?: SensitivityLevel;
+  categories?: string[];
 }
 
 /** The fields of one asset that a scan batch sets, with the digests used to skip replays. */

@@ -15,9 +15,11 @@ import {
   TableContainer,
   TableHead,
   TableRow,
+  Tab,
+  Tabs,
   Typography,
 } from '@material-ui/core';
-import { RacineApiError, useAsyncResource } from '@racine/kernel-react';
+import { RacineApiError, useAsyncResource, useNavigation } from '@racine/kernel-react';
 import {
   assetPagePath,
   type AssetDetailsResponse,
@@ -26,7 +28,7 @@ import {
   type TableTechnicalMetadata,
 } from '@racine/plugin-data-catalog-common';
 import { useState, type ReactNode } from 'react';
-import { Link as RouterLink, useLocation } from 'react-router-dom';
+import { Link as RouterLink, useLocation, useSearchParams } from 'react-router-dom';
 import { useDataCatalogClient } from '../api/DataCatalogClient';
 import { AssetIcon } from './AssetIcon';
 import { ColumnsTable, KeyChips, nullRatio, technicalOfColumn } from './ColumnsTable';
@@ -41,6 +43,10 @@ import {
   typeTitles,
 } from './format';
 import { LabelChip } from './LabelChip';
+import { LineageTab } from './lineage/LineageTab';
+import { CurationCard } from './curation/CurationCard';
+import { HistoryTab } from './curation/HistoryTab';
+import { ColumnProfileChart, TableProfileChart } from './curation/ProfileCharts';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -169,23 +175,9 @@ function ProfileStats(props: { profile: ColumnProfile }) {
   );
 }
 
-function Tags(props: { tags: string[] }) {
-  const classes = useStyles();
-  if (props.tags.length === 0) return <>—</>;
-  return (
-    <Box className={classes.tags}>
-      {props.tags.map(tag => (
-        <Chip key={tag} size="small" label={tag} />
-      ))}
-    </Box>
-  );
-}
-
 function commonFacts(asset: AssetDetailsResponse, monoClass: string): [string, ReactNode][] {
   return [
-    ['Description', orDash(asset.description)],
-    ['Owner', orDash(asset.owner)],
-    ['Tags', <Tags tags={asset.tags} />],
+    // Description, owners and tags are in the About card (CurationCard).
     ['First seen', formatTime(asset.firstSeenAt)],
     ['Last seen', formatTime(asset.lastSeenAt)],
     ['Last changed', formatTime(asset.updatedAt)],
@@ -331,18 +323,46 @@ function ChildrenTable(props: { asset: AssetDetailsResponse }) {
 }
 
 /** One asset: where it sits, what the scans found about it, and what it contains. */
+/** Where stewards decide on a column's labels and read their history, when that group is on. */
+function ClassificationReviewLink(props: { assetRef: string }) {
+  const navigation = useNavigation();
+  if (!navigation.value?.some(item => item.id === 'classifications.home')) return null;
+  return (
+    <Link
+      component={RouterLink}
+      to={`/classifications/asset/${encodeURIComponent(props.assetRef)}`}
+      variant="body2"
+      display="block"
+      style={{ marginTop: 12 }}
+      data-testid="review-column-labels"
+    >
+      Evidence, decisions and history of these labels
+    </Link>
+  );
+}
+
+/** Lineage is kept for tables, views (and datasets) and their columns. */
+const hasLineage = (type: string) => type === 'table' || type === 'view' || type === 'column';
+
 export function AssetPage() {
   const classes = useStyles();
   const { pathname } = useLocation();
   const ref = refFromPathname(pathname) ?? '';
   const client = useDataCatalogClient();
   const [showRemoved, setShowRemoved] = useState(false);
+  // The open tab lives in the URL (`?tab=lineage`), so it can be linked to.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab = searchParams.get('tab') ?? 'overview';
+  const setTab = (value: string) =>
+    setSearchParams(value === 'overview' ? {} : { tab: value }, { replace: true });
   const details = useAsyncResource(
     signal => client.getAsset(ref, { includeDeleted: showRemoved }, signal),
     [client, ref, showRemoved],
   );
   const asset = details.value?.ref === ref ? details.value : undefined;
   const notFound = details.error instanceof RacineApiError && details.error.status === 404;
+  const lineageOpen = tab === 'lineage' && !!asset && hasLineage(asset.type);
+  const historyOpen = tab === 'history';
 
   return (
     <Box data-testid="asset-page">
@@ -408,7 +428,26 @@ export function AssetPage() {
             )}
           </Box>
 
-          <Grid container spacing={2}>
+          <Tabs
+            value={tab === 'lineage' && !hasLineage(asset.type) ? 'overview' : tab}
+            onChange={(_event, value: string) => setTab(value)}
+            indicatorColor="primary"
+            style={{ marginBottom: 16 }}
+          >
+            <Tab value="overview" label="Overview" data-testid="tab-overview" />
+            {hasLineage(asset.type) && (
+              <Tab value="lineage" label="Lineage" data-testid="tab-lineage" />
+            )}
+            <Tab value="history" label="History" data-testid="tab-history" />
+          </Tabs>
+          {lineageOpen && <LineageTab assetRef={asset.ref} />}
+          {historyOpen && <HistoryTab assetRef={asset.ref} version={asset.version} />}
+          {!lineageOpen && !historyOpen && <CurationCard asset={asset} onSaved={details.reload} />}
+          <Grid
+            container
+            spacing={2}
+            style={lineageOpen || historyOpen ? { display: 'none' } : undefined}
+          >
             {(asset.type === 'table' || asset.type === 'view') && (
               <>
                 <Grid
@@ -449,6 +488,11 @@ export function AssetPage() {
                     <ColumnsTable columns={asset.columns ?? []} />
                   </Card>
                 </Grid>
+                <Grid item xs={12}>
+                  <Card title="Column profiles" testId="asset-profile-chart">
+                    <TableProfileChart asset={asset} />
+                  </Card>
+                </Grid>
               </>
             )}
 
@@ -482,12 +526,18 @@ export function AssetPage() {
                         </Typography>
                       </>
                     )}
+                    <ClassificationReviewLink assetRef={asset.ref} />
                   </Card>
                 </Grid>
                 <Grid item xs={12}>
                   <Card title="Profile" testId="asset-profile">
                     {asset.profile ? (
-                      <ProfileStats profile={asset.profile} />
+                      <Box display="flex" flexWrap="wrap" alignItems="center" gridGap={24}>
+                        <Box flex="1 1 320px">
+                          <ProfileStats profile={asset.profile} />
+                        </Box>
+                        <ColumnProfileChart profile={asset.profile} />
+                      </Box>
                     ) : (
                       <Typography variant="body2" color="textSecondary">
                         Not profiled by the last scan.

@@ -176,6 +176,20 @@ export function CatalogHomePage() {
 
   return (
     <Box>
+      <Box className={classes.toolbar}>
+        <Button
+          component={RouterLink}
+          to={`/catalog/search${text ? `?q=${encodeURIComponent(text)}` : ''}`}
+          variant="outlined"
+          color="primary"
+          data-testid="open-catalog-search"
+        >
+          Search with facets
+        </Button>
+        <Button component={RouterLink} to="/catalog/glossary" data-testid="open-glossary">
+          Business glossary
+        </Button>
+      </Box>
       <Box className={classes.section}>
         <Box className={classes.toolbar}>
           <TextField

@@ -44,6 +44,7 @@ const statusTitles: Record<LabelStatus, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   manual: 'Added by hand',
+  propagated: 'Propagated along lineage',
 };
 
 function hasEvidence(label: AssetLabel | AssetLabelSummary): label is AssetLabel {

@@ -1,0 +1,171 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchBrowser, screenshot, signInAsGuest } from './support/browser';
+import { guestToken, RacineProcess, startRacine } from './support/server';
+
+/*
+ * Lineage end to end: the demo data source is scanned, its view `customer_order_totals` gets
+ * lineage from its SQL definition at ingest; the view's Lineage tab draws the graph (the view
+ * and the two tables it reads), the column toggle shows column-level lineage, the filter
+ * narrows the graph, and a node opens its details.
+ */
+describe('Lineage', () => {
+  let server: RacineProcess;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let token: string;
+  let viewRef: string;
+
+  const api = async <T>(
+    path: string,
+    init: { method?: string; json?: unknown } = {},
+  ): Promise<T> => {
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(init.json ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: init.json ? JSON.stringify(init.json) : undefined,
+    });
+    if (!response.ok)
+      throw new Error(
+        `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
+      );
+    return (await response.json()) as T;
+  };
+  const nodes = () => page.getByTestId('lineage-graph').getByTestId('lineage-node');
+
+  beforeAll(async () => {
+    server = await startRacine();
+    token = await guestToken(server.baseUrl);
+    const { items } = await api<{ items: { id: string; name: string }[] }>('/api/datasources');
+    const demo = items.find(source => source.name === 'sample-retail');
+    if (!demo) throw new Error('The demo data source sample-retail is missing');
+    const run = await api<{ id: string }>('/api/scans/runs', {
+      method: 'POST',
+      json: { dataSourceId: demo.id },
+    });
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { status } = await api<{ status: string }>(`/api/scans/runs/${run.id}`);
+      if (status === 'succeeded') break;
+      if (status === 'failed' || status === 'canceled' || Date.now() > deadline) {
+        throw new Error(`The scan of the demo data source ended ${status}`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+    const views = await api<{ items: { ref: string; name: string }[] }>(
+      '/api/data-catalog/assets?type=view&q=customer_order_totals',
+    );
+    viewRef = views.items[0]!.ref;
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    pageErrors = collectPageErrors(page);
+    await signInAsGuest(page, server.baseUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("opens a view's Lineage tab and sees the graph of the tables it reads", async () => {
+    await page.goto(`${server.baseUrl}/catalog/asset/${encodeURIComponent(viewRef)}`);
+    await page.getByTestId('asset-name').waitFor();
+    await page.getByTestId('tab-lineage').click();
+    await page.getByTestId('lineage-tab').waitFor();
+    await expect.poll(() => nodes().count()).toBe(3);
+    const refs = await nodes().evaluateAll(elements =>
+      elements.map(e => e.getAttribute('data-ref')),
+    );
+    expect(refs).toContain(viewRef);
+    expect(refs.some(ref => ref?.endsWith('.main.customers'))).toBe(true);
+    expect(refs.some(ref => ref?.endsWith('.main.orders'))).toBe(true);
+    expect(await page.locator('.react-flow__edge').count()).toBe(2);
+    expect(await page.getByTestId('lineage-impact').textContent()).toContain(
+      '0 downstream asset(s)',
+    );
+    await screenshot(page, 'lineage-view');
+  });
+
+  it('shows column-level lineage, filters by name and opens a node', async () => {
+    await page.getByTestId('lineage-columns-toggle').locator('input').check();
+    await expect.poll(() => page.getByTestId('lineage-column').count()).toBeGreaterThan(8);
+    const viewNode = page.locator(`[data-testid="lineage-node"][data-ref="${viewRef}"]`);
+    expect(await viewNode.textContent()).toContain('total_spent');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBeGreaterThan(6);
+    await screenshot(page, 'lineage-columns');
+
+    // A column edge: labels propagate along it until a steward blocks it.
+    await page.locator('.react-flow__edge').first().dispatchEvent('click');
+    const edgeDetails = page.getByTestId('lineage-edge-details');
+    await edgeDetails.waitFor();
+    expect(await edgeDetails.textContent()).toContain('column edge');
+    const toggle = page.getByTestId('lineage-propagation-toggle').locator('input');
+    expect(await toggle.isChecked()).toBe(true);
+    // The switch follows the server's answer (controlled), so click and wait.
+    await toggle.click();
+    await expect
+      .poll(() => page.getByTestId('lineage-message').textContent())
+      .toContain('no longer propagate');
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await toggle.click();
+    await expect
+      .poll(() => page.getByTestId('lineage-message').textContent())
+      .toContain('propagate along this edge again');
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+
+    await page.getByTestId('lineage-filter').fill('orders');
+    await expect.poll(() => nodes().count()).toBe(2);
+    await page.getByTestId('lineage-filter').fill('');
+    await expect.poll(() => nodes().count()).toBe(3);
+
+    await page.locator('[data-testid="lineage-node"][data-ref$=".main.orders"]').click();
+    const details = page.getByTestId('lineage-details');
+    await expect.poll(() => details.textContent()).toContain('main.orders');
+    await page.getByTestId('lineage-expand').click();
+    await expect.poll(() => page.getByTestId('lineage-expand').isDisabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('stays usable with 1,200 downstream datasets: a wide layer folds, then opens', async () => {
+    // Two OpenLineage jobs read one dataset and write 600 datasets each.
+    for (const job of [0, 1]) {
+      await api('/api/data-catalog/openlineage', {
+        method: 'POST',
+        json: {
+          eventType: 'COMPLETE',
+          eventTime: '2026-11-20T10:00:00Z',
+          run: { runId: `e2e-fanout-${job}` },
+          job: { namespace: 'e2e', name: `fanout_${job}` },
+          inputs: [{ namespace: 'warehouse://e2e', name: 'events.source' }],
+          outputs: Array.from({ length: 600 }, (_, i) => ({
+            namespace: 'warehouse://e2e',
+            name: `events.derived_${String(job * 600 + i).padStart(4, '0')}`,
+          })),
+          producer: 'https://github.com/racine/e2e',
+        },
+      });
+    }
+    const source = 'racine:data-catalog:table/warehouse:%2F%2Fe2e.events%2Esource';
+    await page.goto(`${server.baseUrl}/catalog/asset/${encodeURIComponent(source)}?tab=lineage`);
+    await expect
+      .poll(() => page.getByTestId('asset-name').textContent(), { timeout: 30_000 })
+      .toBe('events.source');
+    const summary = page.getByTestId('lineage-summary');
+    await expect
+      .poll(() => summary.textContent(), { timeout: 30_000 })
+      .toContain('26 node(s) shown, 1175 folded');
+    await page.getByTestId('lineage-more').click();
+    await expect.poll(() => summary.textContent()).toContain('1201 node(s) shown');
+    await screenshot(page, 'lineage-fanout');
+    await page.getByTestId('lineage-filter').fill('derived_0042');
+    await expect.poll(() => nodes().count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+});

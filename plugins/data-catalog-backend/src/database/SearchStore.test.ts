@@ -1,0 +1,155 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
+import { columnRef } from '@racine/plugin-data-catalog-common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { column, emailLabel, tableBatch } from '../__fixtures__/batches';
+import { CatalogIngestService } from '../services/CatalogIngestService';
+import { KnexCatalogStore } from './CatalogStore';
+import { ASSETS_TABLE, migrateCatalogDatabase } from './migrations';
+import { KnexSearchStore, type SearchInput } from './SearchStore';
+
+const engine = process.env.RACINE_TEST_DB ?? 'sqlite';
+
+/** Bounded counting: exact totals and facets for small match sets, capped and sampled past them. */
+describe(`search store counts (${engine})`, () => {
+  let db: TestDatabase;
+  const columns = Array.from({ length: 12 }, (_, i) => `col${String(i).padStart(2, '0')}`);
+  const labelled = columns.slice(0, 3);
+  const hidden = columnRef('ds-1', 'crm', 'public', 'orders', 'col00');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateCatalogDatabase(db.knex);
+    const logger = {
+      warn: vi.fn(),
+      info: vi.fn(),
+      error: vi.fn(),
+      debug: vi.fn(),
+      child: vi.fn(),
+    } as unknown as LoggerService;
+    await new CatalogIngestService({
+      store: new KnexCatalogStore(db.knex),
+      logger,
+      events: { publish: async () => {} },
+    }).ingestTables([
+      tableBatch({
+        table: { name: 'orders', foreignKeys: [], primaryKey: [] },
+        columns: columns.map((name, i) =>
+          column(name, i + 1, labelled.includes(name) ? { labels: [emailLabel()] } : {}),
+        ),
+      }),
+    ]);
+  });
+  afterAll(() => db?.destroy());
+
+  const columnsSearch = (extra: Partial<SearchInput> = {}): SearchInput => ({
+    query: '',
+    filters: { type: ['column'] },
+    access: { result: 'all' },
+    limit: 5,
+    facets: true,
+    ...extra,
+  });
+  const sum = (values: { count: number }[] | undefined) =>
+    (values ?? []).reduce((total, v) => total + v.count, 0);
+
+  async function allPages(store: KnexSearchStore, input: SearchInput): Promise<string[]> {
+    const refs: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const found = await store.search({ ...input, cursor });
+      refs.push(...found.refs);
+      if (!found.nextCursor) break;
+      cursor = found.nextCursor;
+    }
+    return refs;
+  }
+
+  it('counts exactly when the matches are fewer than the caps', async () => {
+    const store = new KnexSearchStore(db.knex);
+    const found = await store.search(columnsSearch());
+    expect(found).toMatchObject({ total: 12, totalExact: true, facetsApproximate: false });
+    expect(found.refs).toHaveLength(5);
+    // Each dimension is counted without its own filter: the type facet sees every type.
+    expect(found.facets.type).toContainEqual({ value: 'column', count: 12 });
+    expect(found.facets.type).toContainEqual({ value: 'table', count: 1 });
+    expect(found.facets.label).toEqual([{ value: 'pii.email', count: 3 }]);
+    expect(found.facets.status).toEqual([{ value: 'active', count: 12 }]);
+    const refs = await allPages(store, columnsSearch());
+    expect(new Set(refs).size).toBe(12);
+  });
+
+  it('caps the total and samples the facets past the caps, and says so', async () => {
+    const store = new KnexSearchStore(db.knex, { totalCap: 5, facetSample: 4 });
+    const found = await store.search(columnsSearch({ limit: 3 }));
+    expect(found).toMatchObject({ total: 5, totalExact: false, facetsApproximate: true });
+    expect(found.nextCursor).not.toBeNull();
+    // Every facet is counted over a sample of 4 matches.
+    expect(sum(found.facets.type)).toBe(4);
+    expect(sum(found.facets.status)).toBe(4);
+    expect(sum(found.facets.dataSourceId)).toBe(4);
+    // Paging still reaches every match, and stops after the last one.
+    const refs = await allPages(store, columnsSearch());
+    expect(new Set(refs).size).toBe(12);
+
+    const text = await store.search(columnsSearch({ query: 'col0' }));
+    expect(text).toMatchObject({ total: 5, totalExact: false, facetsApproximate: true });
+    expect(text.refs.every(ref => ref.includes('col0'))).toBe(true);
+    // A narrow search stays exact with the same caps.
+    const narrow = await store.search(columnsSearch({ query: 'col11' }));
+    expect(narrow).toMatchObject({ total: 1, totalExact: true, facetsApproximate: false });
+  });
+
+  it('pages past the cap in the same order as a full sort', async () => {
+    // Past the cap the store reads the ranking-order index (and the name indexes for the
+    // first ranks) instead of sorting every match: the pages must not change.
+    const indexed = new KnexSearchStore(db.knex, { totalCap: 2 });
+    const sorted = new KnexSearchStore(db.knex, { totalCap: 1_000_000 });
+    const cases: Partial<SearchInput>[] = [
+      { query: 'col', filters: {} },
+      { query: 'orders', filters: {} },
+      { query: 'public', filters: { type: ['column', 'table'] } },
+      { query: 'col0', filters: { type: ['column'] } },
+      { query: '', filters: { type: ['column'] } },
+      { query: '', filters: { label: ['PII.EMAIL'] } },
+      { query: 'col', filters: { label: ['pii.email'] } },
+    ];
+    for (const extra of cases) {
+      const input = columnsSearch({ ...extra, limit: 4, facets: false });
+      const expected = await allPages(sorted, input);
+      expect(expected.length).toBeGreaterThan(2);
+      expect(await allPages(indexed, input)).toEqual(expected);
+    }
+  });
+
+  it('applies the access filter to items, totals and facets, bounded or not', async () => {
+    const access: SearchInput['access'] = {
+      result: 'some',
+      criteria: query => {
+        query.whereNot(`${ASSETS_TABLE}.ref`, hidden);
+      },
+    };
+    const exact = await new KnexSearchStore(db.knex).search(columnsSearch({ access, limit: 20 }));
+    expect(exact).toMatchObject({ total: 11, totalExact: true });
+    expect(exact.refs).not.toContain(hidden);
+    expect(exact.facets.label).toEqual([{ value: 'pii.email', count: 2 }]);
+    expect(exact.facets.type).toContainEqual({ value: 'column', count: 11 });
+
+    const bounded = new KnexSearchStore(db.knex, { totalCap: 5, facetSample: 11 });
+    const found = await bounded.search(columnsSearch({ access, limit: 20 }));
+    expect(found).toMatchObject({ total: 5, totalExact: false });
+    expect(found.refs).toHaveLength(11);
+    expect(found.refs).not.toContain(hidden);
+    // The label facet's matches (without the type filter) are the 11 visible columns plus
+    // the table, schema, database and source: sampled, yet only visible assets counted.
+    expect(found.facetsApproximate).toBe(true);
+    expect(sum(found.facets.type)).toBe(11);
+    expect(found.facets.label?.[0]?.count ?? 0).toBeLessThanOrEqual(2);
+    const label = await bounded.search(
+      columnsSearch({ access, filters: { type: ['column'], label: ['pii.email'] } }),
+    );
+    expect(label.refs).toHaveLength(2);
+    expect(label.refs).not.toContain(hidden);
+    expect(label.facets.label).toEqual([{ value: 'pii.email', count: 2 }]);
+  });
+});

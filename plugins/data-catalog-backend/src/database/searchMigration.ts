@@ -1,0 +1,306 @@
+import { parseAssetRef } from '@racine/plugin-data-catalog-common';
+import type { Knex } from 'knex';
+
+/**
+ * Search, curation and the business glossary. Kept beside `migrations.ts`, which lists it
+ * after the earlier migrations (append new ones there; never edit one that has shipped).
+ */
+export const FACETS_TABLE = 'catalog_asset_facets';
+export const ASSET_HISTORY_TABLE = 'catalog_asset_history';
+export const GLOSSARY_TABLE = 'catalog_glossary_terms';
+/** SQLite only: the FTS5 trigram index over each asset's search document. */
+export const FTS_TABLE = 'catalog_assets_fts';
+
+const ASSETS = 'catalog_assets';
+const LABELS = 'catalog_labels';
+
+/**
+ * The static part of the search ranking: well-described and owned assets first, then the
+ * shortest (most general) names, then the ref. The search orders by exactly these
+ * expressions so that both engines can walk `SEARCH_ORDER_INDEX` instead of sorting.
+ */
+export const SEARCH_ORDER_SQL = [
+  `(case when description is not null and description <> '' then 1 else 0 end + case when owners <> '[]' then 1 else 0 end) desc`,
+  'length(qualified_name)',
+  'ref',
+];
+export const SEARCH_ORDER_INDEX = 'catalog_assets_search_order_idx';
+/** Filter columns the ranking-order index also holds, so reading it tests them without the row. */
+const SEARCH_ORDER_COVERED = ['type', 'status', 'data_source_id', 'sensitivity_rank'];
+
+/** The SQL expression of an asset's search document (both engines index exactly this). */
+export const SEARCH_DOCUMENT_SQL = `(search_ingested || ' ' || search_curated)`;
+
+function isPostgres(knex: Knex): boolean {
+  return ['pg', 'postgres', 'postgresql'].includes(String(knex.client.config.client));
+}
+
+/** Lower-cased words of what a scan found: name, qualified name, comment (and column names). */
+export function ingestedSearchText(fields: {
+  name: string;
+  qualifiedName: string;
+  comment?: string | null;
+  columnNames?: string[];
+}): string {
+  return [fields.name, fields.qualifiedName, fields.comment ?? '', ...(fields.columnNames ?? [])]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+}
+
+/** Path depth of each asset type found by scans: source → database → schema → table → column. */
+const SCANNED_DEPTH: Record<string, number> = { schema: 3, table: 4, view: 4, column: 5 };
+
+/**
+ * The schema an asset lives in: null for data sources and databases, and for assets whose
+ * path is not a scanned one (e.g. OpenLineage datasets, `namespace.name`).
+ */
+export function schemaNameOf(ref: string): string | null {
+  const { type, segments } = parseAssetRef(ref);
+  return SCANNED_DEPTH[type] === segments.length ? segments[2] : null;
+}
+
+export const searchAndCurationMigration = {
+  name: '20261220_003_search_and_curation',
+  async up(knex: Knex): Promise<void> {
+    const postgres = isPostgres(knex);
+    await knex.schema.alterTable(ASSETS, table => {
+      table.text('schema_name');
+      /** Lower-cased search words of the scanned fields, and of the curated ones. */
+      table.text('search_ingested').notNullable().defaultTo('');
+      table.text('search_curated').notNullable().defaultTo('');
+      /** Effective sensitivity: the curated override, else the highest label's. */
+      table.string('sensitivity', 16);
+      /** 0 unclassified, 1 PUBLIC … 4 RESTRICTED: what ABAC ceilings compare. */
+      table.integer('sensitivity_rank').notNullable().defaultTo(0);
+      table.string('sensitivity_override', 16);
+      table.text('owners').notNullable().defaultTo('[]');
+      table.text('stewards').notNullable().defaultTo('[]');
+      /** Ids of the glossary terms attached to the asset. */
+      table.text('terms').notNullable().defaultTo('[]');
+      table.text('properties').notNullable().defaultTo('{}');
+      /** Curation version: +1 on every curated change (see the history table). */
+      table.integer('version').notNullable().defaultTo(0);
+      table.index(['name_lower'], 'catalog_assets_name_lower_idx');
+      table.index(['schema_name'], 'catalog_assets_schema_idx');
+      table.index(['sensitivity_rank'], 'catalog_assets_sensitivity_idx');
+      table.index(['updated_at'], 'catalog_assets_updated_idx');
+    });
+    await knex.schema.alterTable(LABELS, table => {
+      /** What the classifier says about the data it found, when the scan sent it. */
+      table.string('sensitivity', 16);
+      table.text('categories').notNullable().defaultTo('[]');
+    });
+    // Multi-valued curated fields, one row per value: the tag, owner, steward and term facets.
+    await knex.schema.createTable(FACETS_TABLE, table => {
+      table.string('facet', 16).notNullable();
+      table.text('value').notNullable();
+      table.text('asset_ref').notNullable();
+      table.primary(['facet', 'value', 'asset_ref']);
+      table.index(['asset_ref'], 'catalog_asset_facets_asset_idx');
+    });
+    await knex.schema.createTable(ASSET_HISTORY_TABLE, table => {
+      table.string('id', 36).primary();
+      table.text('asset_ref').notNullable();
+      table.integer('version').notNullable();
+      table.string('actor', 255).notNullable();
+      table.text('summary').notNullable();
+      /** `{field: {from, to}}` */
+      table.text('changes').notNullable();
+      table.string('created_at', 32).notNullable();
+      table.index(['asset_ref', 'version'], 'catalog_asset_history_asset_idx');
+    });
+    await knex.schema.createTable(GLOSSARY_TABLE, table => {
+      table.string('id', 36).primary();
+      table.text('name').notNullable();
+      table.text('name_lower').notNullable();
+      table.text('definition').notNullable().defaultTo('');
+      table.text('synonyms').notNullable().defaultTo('[]');
+      table.text('related').notNullable().defaultTo('[]');
+      table.string('parent_id', 36);
+      /** draft | approved */
+      table.string('status', 16).notNullable();
+      table.string('created_by', 255).notNullable();
+      table.string('updated_by', 255).notNullable();
+      table.string('approved_by', 255);
+      table.string('approved_at', 32);
+      table.integer('version').notNullable().defaultTo(1);
+      table.string('created_at', 32).notNullable();
+      table.string('updated_at', 32).notNullable();
+      table.index(['parent_id', 'name_lower'], 'catalog_glossary_parent_idx');
+      table.index(['name_lower'], 'catalog_glossary_name_idx');
+    });
+
+    // Backfill what the earlier schema already holds.
+    let after = '';
+    for (;;) {
+      const rows: {
+        ref: string;
+        type: string;
+        name: string;
+        qualified_name: string;
+        parent_ref: string | null;
+        technical: string;
+        description: string | null;
+        owner: string | null;
+        tags: string;
+      }[] = await knex(ASSETS)
+        .select(
+          'ref',
+          'type',
+          'name',
+          'qualified_name',
+          'parent_ref',
+          'technical',
+          'description',
+          'owner',
+          'tags',
+        )
+        .where('ref', '>', after)
+        .orderBy('ref')
+        .limit(1000);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].ref;
+      for (const row of rows) {
+        let comment: string | null = null;
+        try {
+          const technical = JSON.parse(row.technical) as { comment?: unknown };
+          if (typeof technical.comment === 'string') comment = technical.comment;
+        } catch {
+          // unreadable technical metadata: no comment
+        }
+        const columnNames =
+          row.type === 'table' || row.type === 'view'
+            ? (
+                (await knex(ASSETS)
+                  .select('name')
+                  .where({ parent_ref: row.ref, type: 'column' })) as { name: string }[]
+              ).map(c => c.name)
+            : [];
+        let tags: string[] = [];
+        try {
+          tags = JSON.parse(row.tags) as string[];
+        } catch {
+          tags = [];
+        }
+        const owners = row.owner ? [row.owner] : [];
+        await knex(ASSETS)
+          .update({
+            schema_name: schemaNameOf(row.ref),
+            search_ingested: ingestedSearchText({
+              name: row.name,
+              qualifiedName: row.qualified_name,
+              comment,
+              columnNames,
+            }),
+            search_curated: [row.description ?? '', ...tags, ...owners].join(' ').toLowerCase(),
+            owners: JSON.stringify(owners),
+          })
+          .where('ref', row.ref);
+        const facets = [
+          ...tags.map(value => ({ facet: 'tag', value, asset_ref: row.ref })),
+          ...owners.map(value => ({ facet: 'owner', value, asset_ref: row.ref })),
+        ];
+        if (facets.length) await knex(FACETS_TABLE).insert(facets).onConflict().ignore();
+      }
+    }
+
+    // The label filter matches classifier ids in any case.
+    await knex.raw(
+      `CREATE INDEX catalog_labels_lower_classifier_idx ON ${LABELS} (lower(classifier_id), status)`,
+    );
+    if (postgres) {
+      await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+      await knex.raw(
+        `CREATE INDEX catalog_assets_search_trgm_idx ON ${ASSETS} USING gin (${SEARCH_DOCUMENT_SQL} gin_trgm_ops)`,
+      );
+      await knex.raw(
+        `CREATE INDEX catalog_assets_name_trgm_idx ON ${ASSETS} USING gin (name_lower gin_trgm_ops)`,
+      );
+    } else {
+      // The FTS row shares the asset row's rowid; triggers keep it in step with the document.
+      await knex.raw(`CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(doc, tokenize = 'trigram')`);
+      await knex.raw(
+        `INSERT INTO ${FTS_TABLE}(rowid, doc) SELECT rowid, ${SEARCH_DOCUMENT_SQL} FROM ${ASSETS}`,
+      );
+      await knex.raw(`CREATE TRIGGER catalog_assets_fts_insert AFTER INSERT ON ${ASSETS} BEGIN
+        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
+      END`);
+      await knex.raw(`CREATE TRIGGER catalog_assets_fts_update AFTER UPDATE OF search_ingested, search_curated ON ${ASSETS} BEGIN
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
+      END`);
+      await knex.raw(`CREATE TRIGGER catalog_assets_fts_delete AFTER DELETE ON ${ASSETS} BEGIN
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+      END`);
+    }
+  },
+  async down(knex: Knex): Promise<void> {
+    if (isPostgres(knex)) {
+      await knex.raw('DROP INDEX IF EXISTS catalog_assets_search_trgm_idx');
+      await knex.raw('DROP INDEX IF EXISTS catalog_assets_name_trgm_idx');
+    } else {
+      for (const trigger of ['insert', 'update', 'delete'])
+        await knex.raw(`DROP TRIGGER IF EXISTS catalog_assets_fts_${trigger}`);
+      await knex.raw(`DROP TABLE IF EXISTS ${FTS_TABLE}`);
+    }
+    await knex.raw('DROP INDEX IF EXISTS catalog_labels_lower_classifier_idx');
+    await knex.schema.dropTable(GLOSSARY_TABLE);
+    await knex.schema.dropTable(ASSET_HISTORY_TABLE);
+    await knex.schema.dropTable(FACETS_TABLE);
+    await knex.schema.alterTable(LABELS, table => {
+      table.dropColumns('sensitivity', 'categories');
+    });
+    await knex.schema.alterTable(ASSETS, table => {
+      table.dropIndex(['name_lower'], 'catalog_assets_name_lower_idx');
+      table.dropIndex(['schema_name'], 'catalog_assets_schema_idx');
+      table.dropIndex(['sensitivity_rank'], 'catalog_assets_sensitivity_idx');
+      table.dropIndex(['updated_at'], 'catalog_assets_updated_idx');
+      table.dropColumns(
+        'schema_name',
+        'search_ingested',
+        'search_curated',
+        'sensitivity',
+        'sensitivity_rank',
+        'sensitivity_override',
+        'owners',
+        'stewards',
+        'terms',
+        'properties',
+        'version',
+      );
+    });
+  },
+};
+
+/** Search at scale: an index in ranking order, so broad searches read one page, not sort all. */
+export const searchOrderMigration = {
+  name: '20261223_search_order_index',
+  async up(knex: Knex): Promise<void> {
+    await knex.raw(
+      `CREATE INDEX ${SEARCH_ORDER_INDEX} ON ${ASSETS} (${[
+        ...SEARCH_ORDER_SQL.map(e => (e.endsWith(' desc') ? `(${e.slice(0, -5)}) desc` : `(${e})`)),
+        ...SEARCH_ORDER_COVERED,
+      ].join(', ')})`,
+    );
+    // The first ranks of a text search: names and qualified names that start with the query,
+    // compared bytewise (PostgreSQL: in the "C" collation, whatever the database's).
+    if (isPostgres(knex)) {
+      await knex.raw(
+        `CREATE INDEX catalog_assets_name_prefix_idx ON ${ASSETS} (name_lower COLLATE "C")`,
+      );
+      await knex.raw(
+        `CREATE INDEX catalog_assets_qualified_name_prefix_idx ON ${ASSETS} (qualified_name_lower COLLATE "C")`,
+      );
+    } else {
+      await knex.raw(
+        `CREATE INDEX catalog_assets_qualified_name_prefix_idx ON ${ASSETS} (qualified_name_lower)`,
+      );
+    }
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.raw('DROP INDEX IF EXISTS catalog_assets_name_prefix_idx');
+    await knex.raw('DROP INDEX IF EXISTS catalog_assets_qualified_name_prefix_idx');
+    await knex.raw(`DROP INDEX IF EXISTS ${SEARCH_ORDER_INDEX}`);
+  },
+};
