@@ -4,6 +4,7 @@ import { platformPlugin } from '@racine/plugin-platform';
 import { scanRulesetsPlugin } from '@racine/plugin-scan-rulesets';
 import { scansPlugin } from '@racine/plugin-scans';
 import { classificationsPlugin } from '@racine/plugin-classifications';
+import { compliancePlugin } from '@racine/plugin-compliance';
 import { dataCatalogPlugin } from '@racine/plugin-data-catalog';
 import { rbacPlugin } from '@racine/plugin-rbac';
 import { pipelinesPlugin } from '@racine/plugin-pipelines';
@@ -19,6 +20,7 @@ export const groupFrontendPlugins: Record<string, FrontendFeature[]> = {
   'scan-rulesets': [scanRulesetsPlugin],
   scans: [scansPlugin],
   classifications: [classificationsPlugin],
+  compliance: [compliancePlugin],
   'data-catalog': [dataCatalogPlugin],
   rbac: [rbacPlugin],
   pipelines: [pipelinesPlugin],

@@ -48,6 +48,11 @@ export const GROUPS: GroupDefinition[] = [
     load: () => [import('@racine/plugin-pipelines-backend')],
   },
   {
+    id: 'compliance',
+    title: 'Compliance',
+    load: () => [import('@racine/plugin-compliance-backend')],
+  },
+  {
     // Off removes the administration API and pages; the policy, sign-in and API keys stay.
     id: 'rbac',
     title: 'Access control',
