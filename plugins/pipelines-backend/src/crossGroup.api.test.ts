@@ -7,8 +7,8 @@ const db = process.env.RACINE_TEST_DB ?? 'sqlite';
 /**
  * A job across groups, through the real backend: it tests the connection of a real data
  * source (the demo SQLite database), really scans it with the scans group, waits for the
- * scan's `scan.completed` event, checks its status, and evaluates compliance when the
- * compliance group is installed.
+ * scan's `scan.completed` event, checks its status, and evaluates compliance over what the
+ * scan found (the compliance group).
  */
 describe(`a cross-group job (${db})`, () => {
   let server: RacineTestServer;
@@ -30,9 +30,10 @@ describe(`a cross-group job (${db})`, () => {
   afterAll(() => server?.stop());
 
   it('tests a data source, scans it, waits for the scan and checks its outcome', async () => {
-    expect(steps).toEqual(expect.arrayContaining(['datasources.testConnection', 'scans.run']));
+    expect(steps).toEqual(
+      expect.arrayContaining(['datasources.testConnection', 'scans.run', 'compliance.evaluate']),
+    );
     expect(dataSourceId).not.toBe('');
-    const complianceReady = steps.includes('compliance.evaluate');
     const tasks: Record<string, unknown>[] = [
       {
         key: 'test_connection',
@@ -81,14 +82,12 @@ describe(`a cross-group job (${db})`, () => {
         dependsOn: [{ task: 'scan_succeeded', outcome: 'false' }],
       },
     ];
-    if (complianceReady) {
-      tasks.push({
-        key: 'evaluate_compliance',
-        step: 'compliance.evaluate',
-        input: { dataSourceId: '{{job.parameters.dataSourceId}}' },
-        dependsOn: [{ task: 'scan_succeeded', outcome: 'true' }],
-      });
-    }
+    tasks.push({
+      key: 'evaluate_compliance',
+      step: 'compliance.evaluate',
+      input: {},
+      dependsOn: [{ task: 'scan_succeeded', outcome: 'true' }],
+    });
     const created = await server.request('/api/pipelines/jobs', {
       method: 'POST',
       json: {
@@ -119,6 +118,7 @@ describe(`a cross-group job (${db})`, () => {
       scan_completed: 'SUCCESS',
       scan_succeeded: 'SUCCESS',
       scan_failed: 'EXCLUDED',
+      evaluate_compliance: 'SUCCESS',
     });
     expect(run.result).toBe('SUCCESS');
     const task = (key: string) => run.tasks.find(t => t.key === key)!;
@@ -145,9 +145,20 @@ describe(`a cross-group job (${db})`, () => {
       outcome: 'success',
       details: { via: 'pipelines' },
     });
-    if (complianceReady) expect(results.evaluate_compliance).toBe('SUCCESS');
-  }, 300_000);
 
-  // Pending until the compliance group registers its `compliance.evaluate` step.
-  it.todo('evaluates compliance after the scan (needs the compliance group)');
+    // Compliance was evaluated over the assets the scan just published: the demo source holds
+    // PII, so its findings (e.g. PII columns without an owner) are open now.
+    const evaluation = task('evaluate_compliance').values as {
+      status: string;
+      assetsEvaluated: number;
+      findingsOpened: number;
+    };
+    expect(evaluation).toMatchObject({ status: 'succeeded' });
+    expect(evaluation.assetsEvaluated).toBeGreaterThan(0);
+    expect(evaluation.findingsOpened).toBeGreaterThan(0);
+    const findings = (await (
+      await server.request('/api/compliance/findings?status=open&limit=5')
+    ).json()) as { items: { assetRef: string }[] };
+    expect(findings.items.length).toBeGreaterThan(0);
+  }, 300_000);
 });

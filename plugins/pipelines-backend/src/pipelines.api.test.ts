@@ -85,6 +85,8 @@ describe(`pipelines API as platform-admin (${db})`, () => {
       config: {
         racine: {
           pipelines: { http: { allowedHosts: ['127.0.0.1'] }, schedulerIntervalSeconds: 1 },
+          // Switched off so the built-in templates that evaluate compliance miss a step.
+          groups: { compliance: { enabled: false } },
         },
       },
     });
@@ -662,7 +664,7 @@ describe(`pipelines API as platform-admin (${db})`, () => {
     expect(list.items.map(t => t.name)).toEqual(
       expect.arrayContaining(['Onboard a data source', 'Nightly compliance', 'PII sweep']),
     );
-    // The compliance group is not installed here.
+    // The compliance group is switched off here.
     expect(onboard.missingSteps).toContain('compliance.evaluate');
     const refused = await json<{ error: { message: string } }>(
       `/api/pipelines/templates/${onboard.id}/instantiate`,

@@ -75,7 +75,8 @@ export const builtinTemplates: BuiltinTemplate[] = [
         {
           key: 'evaluate_compliance',
           step: 'compliance.evaluate',
-          input: { dataSourceId: '{{job.parameters.dataSourceId}}' },
+          // Every rule over the whole catalog, which now holds what the scan found.
+          input: {},
           dependsOn: [{ task: 'review_classifications' }],
         },
         {
