@@ -9,10 +9,8 @@
 import { createTestDatabase } from '../kernel/node/src/testing/index.js';
 import type { RuleInput } from '../plugins/compliance-common/src/index.js';
 import { ComplianceStore } from '../plugins/compliance-backend/src/database/ComplianceStore.js';
-import {
-  migrateComplianceDatabase,
-  tuneSqlite,
-} from '../plugins/compliance-backend/src/database/migrations.js';
+import { migrateComplianceDatabase } from '../plugins/compliance-backend/src/database/migrations.js';
+import { tuneSqlite } from '../kernel/node/src/database/index.js';
 import { BUILTIN_RULES } from '../plugins/compliance-backend/src/rules/builtinRules.js';
 import { EvaluationService } from '../plugins/compliance-backend/src/services/EvaluationService.js';
 import type {

@@ -17,7 +17,7 @@ import {
 } from '@racine/plugin-compliance-common';
 import { createEvaluateAction } from './actions/createEvaluateAction';
 import { ComplianceStore } from './database/ComplianceStore';
-import { migrateComplianceDatabase, tuneSqlite } from './database/migrations';
+import { migrateComplianceDatabase } from './database/migrations';
 import { createComplianceRouter, EVALUATE_TASK } from './router';
 import { BUILTIN_RULES } from './rules/builtinRules';
 import { EvaluationService } from './services/EvaluationService';
@@ -93,7 +93,6 @@ export const compliancePlugin = createBackendPlugin({
         });
 
         const knex = await deps.database.getClient();
-        await tuneSqlite(knex);
         await migrateComplianceDatabase(knex);
         const store = new ComplianceStore(knex);
         await store.syncBuiltinRules(BUILTIN_RULES, new Date().toISOString());

@@ -30,7 +30,7 @@ import {
 import { CurationService } from './services/CurationService';
 import { SearchService } from './services/SearchService';
 import { KnexLabelReviewStore } from './database/LabelReviewStore';
-import { migrateCatalogDatabase, tuneSqlite } from './database/migrations';
+import { migrateCatalogDatabase } from './database/migrations';
 import { createFactsRouter } from './factsRouter';
 import { LabelPropagation } from './lineage/LabelPropagation';
 import { LineageService } from './lineage/LineageService';
@@ -103,7 +103,6 @@ export const dataCatalogPlugin = createBackendPlugin({
         });
 
         const knex = await deps.database.getClient();
-        await tuneSqlite(knex);
         await migrateCatalogDatabase(knex);
         const store = new KnexCatalogStore(knex);
         const catalog = new CatalogQueryService(store);

@@ -1,3 +1,4 @@
 export * from './kernelDatabase';
 export { migrateKernelDatabase } from './migrations';
 export { tuneSqlite, racineDatabaseServiceFactory } from './sqliteTuning';
+export { migrateFromCode, type CodeMigration } from './codeMigrations';

@@ -1,16 +1,11 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from './codeMigrations';
 
 /**
  * The kernel's schema, as knex migrations kept in code so they typecheck and ship with the
  * package. Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261122_001_audit_and_workspaces',
     async up(knex) {
@@ -53,21 +48,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateKernelDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'racine_kernel_migrations',
-  });
+  await migrateFromCode(knex, 'racine_kernel_migrations', migrations);
 }

@@ -1,21 +1,16 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The plugin's schema as knex migrations kept in code (they typecheck and ship with the
  * package). Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
 export const RULES_TABLE = 'classifications_rules';
 export const RULE_VERSIONS_TABLE = 'classifications_rule_versions';
 export const CLASSIFIER_SETTINGS_TABLE = 'classifications_classifier_settings';
 export const SETTINGS_TABLE = 'classifications_settings';
 
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261210_001_rules_and_settings',
     async up(knex) {
@@ -73,21 +68,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateClassificationsDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'classifications_knex_migrations',
-  });
+  await migrateFromCode(knex, 'classifications_knex_migrations', migrations);
 }

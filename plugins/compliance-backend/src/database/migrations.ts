@@ -1,15 +1,10 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The compliance schema as knex migrations kept in code. Times are ISO-8601 UTC strings
  * (they sort in time order on both engines). Append new migrations; never edit shipped ones.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
 export const RULES_TABLE = 'compliance_rules';
 export const FRAMEWORKS_TABLE = 'compliance_frameworks';
 export const FINDINGS_TABLE = 'compliance_findings';
@@ -20,7 +15,7 @@ export const SCOPE_COUNTS_TABLE = 'compliance_scope_counts';
 export const SCORES_TABLE = 'compliance_score_snapshots';
 export const NOTIFICATIONS_TABLE = 'compliance_notifications';
 
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261223_001_compliance',
     async up(knex) {
@@ -181,40 +176,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
-/**
- * On an embedded SQLite file: write-ahead logging with `synchronous = NORMAL`, so each
- * evaluation page commits without a full fsync (the file stays consistent after a crash).
- */
-export async function tuneSqlite(knex: Knex): Promise<void> {
-  const client = String(knex.client.config.client);
-  if (client !== 'better-sqlite3' && client !== 'sqlite3') return;
-  const filename = (knex.client.config.connection as { filename?: string } | undefined)?.filename;
-  if (!filename || filename === ':memory:') return;
-  await knex.raw('PRAGMA journal_mode = WAL');
-  await knex.raw('PRAGMA synchronous = NORMAL');
-  knex.client.pool?.on(
-    'createSuccess',
-    (_id: unknown, connection: { pragma?: (sql: string) => unknown }) => {
-      connection.pragma?.('synchronous = NORMAL');
-    },
-  );
-}
-
 export async function migrateComplianceDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'compliance_knex_migrations',
-  });
+  await migrateFromCode(knex, 'compliance_knex_migrations', migrations);
 }

@@ -1,23 +1,18 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 import { searchAndCurationMigration, searchOrderMigration } from './searchMigration';
 
 /**
  * The catalog's schema as knex migrations kept in code (they typecheck and ship with the
  * package). Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
 export const ASSETS_TABLE = 'catalog_assets';
 export const LABELS_TABLE = 'catalog_labels';
 export const LABEL_HISTORY_TABLE = 'catalog_label_history';
 export const LINEAGE_EDGES_TABLE = 'catalog_lineage_edges';
 export const OPENLINEAGE_RUNS_TABLE = 'catalog_openlineage_runs';
 
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261201_001_assets_and_labels',
     async up(knex) {
@@ -172,42 +167,6 @@ const migrations: Migration[] = [
   searchOrderMigration,
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
-/**
- * On the embedded SQLite file: write-ahead logging with `synchronous = NORMAL`, so each
- * ingestion transaction commits without a full fsync (the file stays consistent after a
- * crash; a power cut may lose the last commits, which the next scan publishes again).
- */
-export async function tuneSqlite(knex: Knex): Promise<void> {
-  const client = String(knex.client.config.client);
-  if (client !== 'better-sqlite3' && client !== 'sqlite3') return;
-  const filename = (knex.client.config.connection as { filename?: string } | undefined)?.filename;
-  if (!filename || filename === ':memory:') return;
-  await knex.raw('PRAGMA journal_mode = WAL');
-  await knex.raw('PRAGMA synchronous = NORMAL');
-  // Connections the pool opens later get the per-connection setting too.
-  knex.client.pool?.on(
-    'createSuccess',
-    (_id: unknown, connection: { pragma?: (sql: string) => unknown }) => {
-      connection.pragma?.('synchronous = NORMAL');
-    },
-  );
-}
-
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'data_catalog_knex_migrations',
-  });
+  await migrateFromCode(knex, 'data_catalog_knex_migrations', migrations);
 }

@@ -1,20 +1,15 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The datasources plugin's schema, as knex migrations kept in code so they typecheck and ship
  * with the package. Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
 export const DATA_SOURCES_TABLE = 'datasources';
 export const HEALTH_CHECKS_TABLE = 'datasource_health_checks';
 export const MARKERS_TABLE = 'datasource_markers';
 
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261122_001_datasources',
     async up(knex) {
@@ -72,21 +67,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateDatasourcesDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'datasources_knex_migrations',
-  });
+  await migrateFromCode(knex, 'datasources_knex_migrations', migrations);
 }

@@ -1,17 +1,12 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The pipelines schema, as knex migrations kept in code. Times are epoch milliseconds
  * (bigint) so the engine compares them in SQL on both engines; JSON is stored as text.
  * Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261123_001_jobs_runs_templates',
     async up(knex) {
@@ -210,21 +205,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migratePipelinesDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'pipelines_knex_migrations',
-  });
+  await migrateFromCode(knex, 'pipelines_knex_migrations', migrations);
 }

@@ -1,17 +1,12 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The rbac plugin's schema, as knex migrations kept in code. Append new migrations; never
  * edit one that has shipped. Times are ISO-8601 UTC strings (they compare in time order on
  * both engines).
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261201_001_rbac',
     async up(knex) {
@@ -195,21 +190,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateRbacDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'rbac_knex_migrations',
-  });
+  await migrateFromCode(knex, 'rbac_knex_migrations', migrations);
 }

@@ -1,16 +1,11 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The plugin's schema as knex migrations kept in code, so they typecheck and ship with the
  * package. Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261201_001_rule_sets_and_versions',
     async up(knex) {
@@ -54,21 +49,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateScanRulesetsDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'scan_rulesets_knex_migrations',
-  });
+  await migrateFromCode(knex, 'scan_rulesets_knex_migrations', migrations);
 }

@@ -1,16 +1,11 @@
 import type { Knex } from 'knex';
+import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
 
 /**
  * The scans plugin's schema, as knex migrations kept in code so they typecheck and ship with
  * the package. Append new migrations; never edit one that has shipped.
  */
-interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
-
-const migrations: Migration[] = [
+const migrations: CodeMigration[] = [
   {
     name: '20261122_001_scans',
     async up(knex) {
@@ -145,21 +140,6 @@ const migrations: Migration[] = [
   },
 ];
 
-class CodeMigrationSource implements Knex.MigrationSource<Migration> {
-  async getMigrations() {
-    return migrations;
-  }
-  getMigrationName(migration: Migration) {
-    return migration.name;
-  }
-  async getMigration(migration: Migration) {
-    return migration;
-  }
-}
-
 export async function migrateScansDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    migrationSource: new CodeMigrationSource(),
-    tableName: 'scans_knex_migrations',
-  });
+  await migrateFromCode(knex, 'scans_knex_migrations', migrations);
 }
