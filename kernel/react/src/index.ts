@@ -30,3 +30,5 @@ export { ActionButton } from './components/ActionDialog';
 export type { ActionButtonProps } from './components/ActionDialog';
 export { buildInput, initialDraft } from './components/jsonSchema';
 export type { BuildResult, DraftObject, DraftValue } from './components/jsonSchema';
+export { SectionTabs } from './components/SectionTabs';
+export type { SectionTabsProps } from './components/SectionTabs';
