@@ -416,7 +416,7 @@ describe(`rbac API (${db})`, () => {
       await grant({
         subject: 'user:default/temp',
         role: 'auditor',
-        expiresAt: new Date(Date.now() + 1500).toISOString(),
+        expiresAt: new Date(Date.now() + 2500).toISOString(),
       });
       expect((await server.request('/api/kernel/activity', { token })).status).toBe(200);
       await expect
@@ -549,14 +549,14 @@ describe(`rbac API (${db})`, () => {
           json: {
             name: 'short',
             scopes: ['workspace.*'],
-            expiresAt: new Date(Date.now() + 1000).toISOString(),
+            expiresAt: new Date(Date.now() + 2000).toISOString(),
           },
         })
       ).json();
       expect((await server.request('/api/kernel/workspaces', { token: key.secret })).status).toBe(
         200,
       );
-      await new Promise(resolve => setTimeout(resolve, 1100));
+      await new Promise(resolve => setTimeout(resolve, 2100));
       expect((await server.request('/api/kernel/workspaces', { token: key.secret })).status).toBe(
         401,
       );

@@ -428,6 +428,9 @@ describe(`policy lifecycle (${db})`, () => {
   });
 
   it('stops honouring a grant when it expires and starts one when it begins, without a reload call', async () => {
+    // One instant for both grants: the second createGrant runs after the first one's round trip,
+    // and two instants apart would let the poll below see the first change without the second.
+    const boundary = iso(1500);
     await a.store.mutate(async trx => {
       await a.store.createGrant(trx, {
         subject: 'user:default/tmp',
@@ -435,7 +438,7 @@ describe(`policy lifecycle (${db})`, () => {
         workspace: '*',
         resource: '*',
         effect: 'allow',
-        expiresAt: iso(800),
+        expiresAt: boundary,
         source: 'admin',
         createdBy: 'test',
       });
@@ -445,7 +448,7 @@ describe(`policy lifecycle (${db})`, () => {
         workspace: '*',
         resource: '*',
         effect: 'allow',
-        notBefore: iso(800),
+        notBefore: boundary,
         source: 'admin',
         createdBy: 'test',
       });
