@@ -6,8 +6,48 @@ import {
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import type { Knex } from 'knex';
 
+interface SqliteStatement {
+  /** True while an `iterate()` over the statement is open. */
+  readonly busy?: boolean;
+}
+
 interface SqliteConnection {
   pragma?(source: string): unknown;
+  prepare?(source: string): SqliteStatement;
+}
+
+/** Address space mapped per connection (SQLite's default build caps it near 2 GiB). */
+const MMAP_BYTES = 2 ** 31;
+const CACHE_KIB = 64 * 1024;
+
+/** Prepared statements kept per connection, least recently used evicted first. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * knex prepares every query anew; compiling the SQL cost as much as running the small
+ * statements plugins issue most. The same SQL text gets the same prepared statement back
+ * (SQLite re-prepares it by itself after a schema change). A statement still iterating is
+ * never handed out twice.
+ */
+const caching = new WeakSet<SqliteConnection>();
+
+function cacheStatements(connection: SqliteConnection) {
+  const prepare = connection.prepare?.bind(connection);
+  if (!prepare || caching.has(connection)) return;
+  caching.add(connection);
+  const cache = new Map<string, SqliteStatement>();
+  connection.prepare = (source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      cache.delete(source);
+      cache.set(source, cached);
+      return cached;
+    }
+    const statement = prepare(source);
+    cache.set(source, statement);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return statement;
+  };
 }
 
 function applyPragmas(connection: SqliteConnection) {
@@ -16,6 +56,11 @@ function applyPragmas(connection: SqliteConnection) {
   connection.pragma?.('journal_mode = WAL');
   connection.pragma?.('synchronous = NORMAL');
   connection.pragma?.('busy_timeout = 5000');
+  // Reads go through a memory map (no read() call per page) and a 64 MiB page cache per
+  // connection: a catalog search touches thousands of scattered rows of a large file.
+  connection.pragma?.(`mmap_size = ${MMAP_BYTES}`);
+  connection.pragma?.(`cache_size = -${CACHE_KIB}`);
+  cacheStatements(connection);
 }
 
 const tuned = new WeakSet<Knex>();
