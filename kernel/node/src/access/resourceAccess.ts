@@ -93,6 +93,11 @@ export interface GovernedResourceOptions<TResource> {
   ownersOf?(resource: TResource): string[];
   /** The SQL columns of the resource's table the standard rules filter on. */
   columns: { ref: string; workspace: string; owner?: string };
+  /**
+   * IS_OWNED_BY in SQL for a resource with several owners (the same answer as `ownersOf`);
+   * without it, the rule compares `columns.owner`, a single owner.
+   */
+  ownedByQuery?(owners: string[]): AccessQuery;
   /** Loads resources by ref (undefined for one that does not exist), for single-resource checks. */
   getResources(refs: string[]): Promise<Array<TResource | undefined>>;
   /** Extra ABAC rules of this type (e.g. a sensitivity ceiling), made with `createPermissionRule`. */
@@ -138,8 +143,16 @@ export function createStandardAccessRules<TResource>(
     }),
   ];
   const { ownersOf } = options;
-  if (ownersOf && columns.owner) {
-    const ownerColumn = columns.owner;
+  const ownerColumn = columns.owner;
+  const ownedByQuery =
+    options.ownedByQuery ??
+    (ownerColumn
+      ? (owners: string[]): AccessQuery =>
+          query => {
+            query.whereIn(ownerColumn, owners);
+          }
+      : undefined);
+  if (ownersOf && ownedByQuery) {
     rules.push(
       createPermissionRule({
         name: ACCESS_RULES.ownedBy,
@@ -148,11 +161,7 @@ export function createStandardAccessRules<TResource>(
         paramsSchema: z.object({ owners: stringList }),
         apply: (resource: TResource, { owners }) =>
           ownersOf(resource).some(owner => owners.includes(owner)),
-        toQuery:
-          ({ owners }): AccessQuery =>
-          query => {
-            query.whereIn(ownerColumn, owners);
-          },
+        toQuery: ({ owners }) => ownedByQuery(owners),
       }),
     );
   }

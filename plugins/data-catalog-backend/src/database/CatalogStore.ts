@@ -120,7 +120,12 @@ export interface CatalogStore {
     options: { status: StatusFilter; limit: number; cursor?: string; access?: AccessFilter },
   ): Promise<Page<StoredAsset>>;
   getAssets(refs: string[]): Promise<StoredAsset[]>;
-  countChildren(refs: string[], status: StatusFilter): Promise<Map<string, number>>;
+  /** Children per parent, of the given status, that the access filter lets the caller see. */
+  countChildren(
+    refs: string[],
+    status: StatusFilter,
+    access?: AccessFilter,
+  ): Promise<Map<string, number>>;
   labelsOf(refs: string[]): Promise<StoredLabel[]>;
   /** Recomputes the effective sensitivity of assets from their labels and overrides. */
   refreshSensitivity(refs: string[]): Promise<void>;
@@ -709,15 +714,20 @@ export class KnexCatalogStore implements CatalogStore {
     return out;
   }
 
-  async countChildren(refs: string[], status: StatusFilter): Promise<Map<string, number>> {
+  async countChildren(
+    refs: string[],
+    status: StatusFilter,
+    access: AccessFilter = { result: 'all' },
+  ): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const part of chunks([...new Set(refs)], REFS_PER_STATEMENT)) {
       const query = this.knex(ASSETS_TABLE)
-        .select('parent_ref')
+        .select(`${ASSETS_TABLE}.parent_ref`)
         .count({ count: '*' })
-        .whereIn('parent_ref', part)
-        .groupBy('parent_ref');
-      if (status !== 'all') query.where('status', status);
+        .whereIn(`${ASSETS_TABLE}.parent_ref`, part)
+        .groupBy(`${ASSETS_TABLE}.parent_ref`);
+      if (status !== 'all') query.where(`${ASSETS_TABLE}.status`, status);
+      applyAccessFilter(query, access);
       const rows = (await query) as unknown as { parent_ref: string; count: number | string }[];
       for (const row of rows) counts.set(row.parent_ref, Number(row.count));
     }

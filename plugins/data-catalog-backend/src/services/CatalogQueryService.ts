@@ -197,7 +197,8 @@ export class CatalogQueryService {
     });
     const refs = page.items.map(c => c.ref);
     const [counts, labels] = await Promise.all([
-      this.store.countChildren(refs, status === 'all' ? 'all' : 'active'),
+      // Counted as the caller may see them: hidden children are not even counted.
+      this.store.countChildren(refs, status === 'all' ? 'all' : 'active', scope.filter),
       this.store.labelsOf(refs),
     ]);
     const byAsset = groupLabels(labels);

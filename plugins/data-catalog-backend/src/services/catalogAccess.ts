@@ -23,6 +23,7 @@ import {
 import { z } from 'zod';
 import type { CatalogStore, StoredAsset } from '../database/CatalogStore';
 import { ASSETS_TABLE } from '../database/migrations';
+import { FACETS_TABLE } from '../database/searchMigration';
 
 /**
  * The catalog's ABAC rule: a sensitivity ceiling, e.g. "catalog.view on assets at most
@@ -58,11 +59,21 @@ export function catalogAssetGovernance(
     refOf: asset => asset.ref,
     workspaceOf: asset => asset.workspace,
     ownersOf: asset => asset.owners,
-    // IS_OWNED_BY filters on the first owner in SQL (the `owner` column).
     columns: {
       ref: `${ASSETS_TABLE}.ref`,
       workspace: `${ASSETS_TABLE}.workspace`,
       owner: `${ASSETS_TABLE}.owner`,
+    },
+    // IS_OWNED_BY: any of the asset's owners (one owner facet row each), as `ownersOf` says.
+    ownedByQuery: owners => query => {
+      query.whereExists(sub =>
+        sub
+          .select(sub.client.raw('1'))
+          .from(`${FACETS_TABLE} as owned`)
+          .where('owned.facet', 'owner')
+          .whereIn('owned.value', owners)
+          .whereRaw('owned.asset_ref = ??', [`${ASSETS_TABLE}.ref`]),
+      );
     },
     getResources: async refs => {
       const found = new Map((await store.getAssets(refs)).map(a => [a.ref, a]));
