@@ -8,7 +8,7 @@ import {
   type PreparedColumn,
   type RuleOutcome,
 } from './customRules.js';
-import { ClassificationEngine } from './engine.js';
+import { ClassificationEngine, classifyPreparedColumn } from './engine.js';
 import type { Category, Classifier, ColumnInfo, Label, Sensitivity } from './types.js';
 
 /** Anything that labels columns: the plain engine, or one built from a configuration. */
@@ -133,9 +133,11 @@ export class ConfiguredEngine implements ColumnClassifier {
 
   /** Labels of the built-in classifiers and of the custom rules that fire, best first. */
   classifyColumn(column: ColumnInfo, values: readonly unknown[]): Label[] {
-    const labels = this.engine.classifyColumn(column, values);
-    if (this.labellingRules.length === 0) return labels;
-    const evaluation = this.evaluation(column, values, labels);
+    if (this.labellingRules.length === 0) return this.engine.classifyColumn(column, values);
+    // The engine and the rules share one pass over the values.
+    const prepared = prepareColumn(column, values, this.maxDistinct);
+    const labels = classifyPreparedColumn(this.engine, prepared);
+    const evaluation = this.evaluation(prepared, labels);
     for (const rule of this.labellingRules) {
       const outcome = evaluation.outcome(rule.id)!;
       if (outcome.fired && outcome.confidence >= this.minConfidence)
@@ -155,15 +157,16 @@ export class ConfiguredEngine implements ColumnClassifier {
   ): RuleOutcome & { matches?: boolean[] } {
     const rule = this.rules.get(ruleId);
     if (!rule) throw new Error(`Unknown custom rule ${ruleId}`);
-    const outcome = this.evaluation(column, values).outcome(ruleId)!;
+    const outcome = this.evaluation(prepareColumn(column, values, this.maxDistinct)).outcome(
+      ruleId,
+    )!;
     return rule.matchValue
       ? { ...outcome, matches: values.map(v => rule.matchValue!(v)) }
       : outcome;
   }
 
   /** Memoized rule outcomes for one column; built-in operands run on demand. */
-  private evaluation(column: ColumnInfo, values: readonly unknown[], labels?: readonly Label[]) {
-    const prepared: PreparedColumn = prepareColumn(column, values, this.maxDistinct);
+  private evaluation(prepared: PreparedColumn, labels?: readonly Label[]) {
     const outcomes = new Map<string, RuleOutcome | undefined>();
     const resolve = (ref: string): RuleOutcome | undefined => {
       if (outcomes.has(ref)) return outcomes.get(ref);
@@ -171,8 +174,7 @@ export class ConfiguredEngine implements ColumnClassifier {
       let outcome: RuleOutcome | undefined;
       const rule = this.rules.get(ref);
       if (rule) outcome = rule.evaluate(prepared, resolve);
-      else if (this.builtinsById.has(ref))
-        outcome = this.builtinOutcome(ref, column, values, labels);
+      else if (this.builtinsById.has(ref)) outcome = this.builtinOutcome(ref, prepared, labels);
       outcomes.set(ref, outcome);
       return outcome;
     };
@@ -185,8 +187,7 @@ export class ConfiguredEngine implements ColumnClassifier {
    */
   private builtinOutcome(
     id: string,
-    column: ColumnInfo,
-    values: readonly unknown[],
+    prepared: PreparedColumn,
     labels: readonly Label[] | undefined,
   ): RuleOutcome {
     const classifier = this.builtinsById.get(id)!;
@@ -200,7 +201,7 @@ export class ConfiguredEngine implements ColumnClassifier {
         });
         this.operandEngines.set(id, engine);
       }
-      label = engine.classifyColumn(column, values)[0];
+      label = classifyPreparedColumn(engine, prepared)[0];
     }
     if (label)
       return {
@@ -209,7 +210,6 @@ export class ConfiguredEngine implements ColumnClassifier {
         threshold: classifier.threshold,
         evidence: label.evidence,
       };
-    const prepared = prepareColumn(column, values, this.maxDistinct);
     return {
       fired: false,
       confidence: 0,

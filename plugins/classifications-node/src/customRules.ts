@@ -46,8 +46,8 @@ export function prepareColumn(
 ): PreparedColumn {
   const seen = new Set<string>();
   let sampled = 0;
-  for (const value of values) {
-    const text = valueToText(value);
+  for (let i = 0; i < values.length; i++) {
+    const text = valueToText(values[i]);
     if (text === undefined) continue;
     sampled++;
     if (seen.size < maxDistinct) seen.add(text);

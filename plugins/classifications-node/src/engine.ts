@@ -3,12 +3,13 @@ import { BUILTIN_CLASSIFIERS } from './classifiers/index.js';
 import {
   columnContext,
   compileNameRules,
-  scoreName,
+  NameRuleIndex,
   type CompiledNameRules,
   type NameScore,
 } from './names.js';
-import { detectSignals, type ColumnSignals } from './negatives.js';
-import { computeShape, newShape, valueToText, words } from './text.js';
+import { SIGNAL_BITS, SignalCounter, type ColumnSignals } from './negatives.js';
+import type { PreparedColumn } from './customRules.js';
+import { computeShape, computeShapeAndRuns, newShape, valueToText, words } from './text.js';
 import {
   CATEGORIES,
   SENSITIVITY_ORDER,
@@ -88,10 +89,17 @@ interface Entry {
   value: ValueMatcher | undefined;
   requires: number;
   forbids: number;
+  /** The confidence a label needs: `max(threshold, minConfidence)`. */
+  floor: number;
+  /** Whether the matcher can reach `floor` on its own, so it runs even without name evidence. */
+  alwaysActive: boolean;
 }
 
-/** Per-classifier accumulators for one column, indexed like `entries`. */
-interface Tallies {
+/**
+ * Per-classifier accumulators for one column, indexed like `entries`. One instance per engine,
+ * reset for each column (`classifyColumn` is synchronous and never re-entered).
+ */
+class Tallies {
   matched: Int32Array;
   strengthSum: Float64Array;
   /** Matches with strength ≥ 0.5 (dictionary hits, validated values). */
@@ -99,6 +107,34 @@ interface Tallies {
   shapeOnly: Int32Array;
   /** Up to three example value positions per classifier, `-1` when unused. */
   examples: Int32Array;
+  /**
+   * Positions of the matching values, `stride` slots per classifier (classifier `e` uses
+   * `hits[e * stride ... e * stride + matched[e]]`, ascending); lets `overlaps` compare two
+   * classifiers without testing every value again.
+   */
+  hits = new Int32Array(0);
+  stride = 0;
+  /** Whether each classifier's matcher runs on this column. */
+  active: Uint8Array;
+
+  constructor(readonly n: number) {
+    this.matched = new Int32Array(n);
+    this.strengthSum = new Float64Array(n);
+    this.strong = new Int32Array(n);
+    this.shapeOnly = new Int32Array(n);
+    this.examples = new Int32Array(n * 3);
+    this.active = new Uint8Array(n);
+  }
+
+  reset(distinct: number): void {
+    this.matched.fill(0);
+    this.strengthSum.fill(0);
+    this.strong.fill(0);
+    this.shapeOnly.fill(0);
+    this.examples.fill(-1);
+    this.stride = distinct;
+    if (this.hits.length < this.n * distinct) this.hits = new Int32Array(this.n * distinct);
+  }
 }
 
 interface Candidate {
@@ -122,9 +158,11 @@ export interface ValueScan {
 }
 
 /**
- * Scores columns against a set of classifiers. Instances are immutable and reusable; all
- * per-column state lives on the stack of `classifyColumn`, except one scratch shape object
- * (so an instance must not be shared between worker threads, which JavaScript prevents anyway).
+ * Scores columns against a set of classifiers. Instances are reusable and their configuration
+ * immutable; per-column scratch state (shape, distinct texts, tallies, signal counts) is reused
+ * from column to column to spare the garbage collector, which is safe because `classifyColumn`
+ * is synchronous and never re-entered (and an instance cannot be shared between worker threads,
+ * which JavaScript prevents anyway).
  */
 export class ClassificationEngine {
   private readonly entries: Entry[];
@@ -133,10 +171,19 @@ export class ClassificationEngine {
   private readonly confidentEntries: Entry[];
   /** Position of each value entry in `entries`. */
   private readonly valueIndex: number[];
+  /**
+   * Per value entry, its matcher and length bounds, in arrays of one shape: matchers are objects
+   * of many shapes, so reading their fields in the hot loop would be slow.
+   */
+  private readonly valueMatchers: ValueMatcher[];
+  private readonly valueTests: ValueMatcher['test'][];
+  private readonly minLengths: Float64Array;
+  private readonly maxLengths: Float64Array;
   private readonly minConfidence: number;
   private readonly maxLabels: number;
   private readonly maxDistinct: number;
   private readonly scratch: ValueShape = newShape();
+  private readonly nameIndex: NameRuleIndex;
   /**
    * Per character-flag combination, the positions (in `valueEntries` / `confidentEntries`) of
    * matchers whose `requires`/`forbids` pre-filters pass; filled lazily. Saves re-checking 48
@@ -144,6 +191,23 @@ export class ClassificationEngine {
    */
   private readonly candidatesAll: (Int32Array | undefined)[] = new Array(FLAG_COMBINATIONS);
   private readonly candidatesConfident: (Int32Array | undefined)[] = new Array(FLAG_COMBINATIONS);
+  /**
+   * Per column, per character-flag combination met, the active value entries (positions in
+   * `valueEntries`) whose pre-filters pass: `columnCandidates[start, start + count)`, valid when
+   * `columnStamp[flags]` is the column's `stamp`. Allocated on first use.
+   */
+  private columnStamp: Int32Array | undefined;
+  private columnStart: Int32Array | undefined;
+  private columnCount: Int32Array | undefined;
+  private columnCandidates = new Int32Array(0);
+  private stamp = 0;
+  /** Scratch state of `classifyColumn`, reused from column to column. */
+  private readonly tallies: Tallies;
+  private readonly signalCounter: SignalCounter;
+  /** Distinct texts of the current column: the first `distinct` entries (the rest is stale). */
+  private readonly texts: string[] = [];
+  private distinct = 0;
+  private sampled = 0;
 
   constructor(
     classifiers: readonly Classifier[] = BUILTIN_CLASSIFIERS,
@@ -168,6 +232,7 @@ export class ClassificationEngine {
     }
     const selects = (list: readonly string[], c: Classifier): boolean =>
       list.includes(c.id) || c.categories.some((cat: Category) => list.includes(cat));
+    this.minConfidence = opts.minConfidence ?? 0;
     this.entries = classifiers
       .filter(c => (opts.enabled ? selects(opts.enabled, c) : true))
       .filter(c => !(opts.disabled && selects(opts.disabled, c)))
@@ -179,15 +244,31 @@ export class ClassificationEngine {
         value: c.value,
         requires: c.value?.requires ?? 0,
         forbids: c.value?.forbids ?? 0,
+        floor: 0,
+        alwaysActive: false,
       }));
+    for (const e of this.entries) {
+      e.floor = Math.max(e.threshold, this.minConfidence);
+      e.alwaysActive = (e.value?.maxStrength ?? 1) >= e.floor;
+    }
     this.valueEntries = this.entries.filter(e => e.value !== undefined);
     this.confidentEntries = this.valueEntries.filter(
       e => (e.value!.maxStrength ?? 1) >= CONFIDENT_VALUE,
     );
     this.valueIndex = this.valueEntries.map(e => this.entries.indexOf(e));
-    this.minConfidence = opts.minConfidence ?? 0;
+    this.valueMatchers = this.valueEntries.map(e => e.value!);
+    this.valueTests = this.valueMatchers.map(vm => vm.test);
+    this.minLengths = Float64Array.from(this.valueMatchers, vm => vm.minLength);
+    this.maxLengths = Float64Array.from(this.valueMatchers, vm => vm.maxLength);
+    this.nameIndex = new NameRuleIndex(this.entries.map(e => e.names));
     this.maxLabels = opts.maxLabels ?? 2;
     this.maxDistinct = opts.maxDistinctValues ?? 1000;
+    this.tallies = new Tallies(this.entries.length);
+    // Only the signals some enabled classifier is lowered by are worth detecting.
+    let needs = 0;
+    for (const e of this.valueEntries)
+      for (const signal in e.value!.negatives ?? {}) needs |= SIGNAL_BITS[signal as NegativeSignal];
+    this.signalCounter = new SignalCounter(needs);
   }
 
   /** The enabled classifiers. */
@@ -199,34 +280,49 @@ export class ClassificationEngine {
   classifyColumn(column: ColumnInfo, values: readonly unknown[]): Label[] {
     // A boolean column cannot hold any of the values classified here.
     if (column.dataType && BOOLEAN_TYPE_RE.test(column.dataType)) return [];
-    const { texts, sampled } = this.distinctTexts(values);
+    this.distinctTexts(values);
+    return this.classifyDistinct(column, this.texts, this.distinct, this.sampled);
+  }
+
+  /** `classifyColumn` once the values are reduced to their distinct non-empty texts. */
+  private classifyDistinct(
+    column: ColumnInfo,
+    texts: readonly string[],
+    d: number,
+    sampled: number,
+  ): Label[] {
+    if (column.dataType && BOOLEAN_TYPE_RE.test(column.dataType)) return [];
     const ctx = columnContext(column);
-    const signals = detectSignals(texts);
-    const names = this.entries.map(e => scoreName(e.names, ctx));
+    const names = this.nameIndex.scoreAll(ctx);
+    const t = this.tallies;
+    t.reset(d);
     // Without name evidence, a matcher that can never reach its threshold need not run at all.
-    const active = this.entries.map(
-      (e, i) =>
-        names[i]!.score > 0 ||
-        (e.value?.maxStrength ?? 1) >= Math.max(e.threshold, this.minConfidence),
-    );
-    const t = this.tally(texts, active);
-    const nonPersonalName = ctx.column.tokens.some(tok => NON_PERSONAL_NAME_TOKENS.has(tok));
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++)
+      t.active[i] = entries[i]!.alwaysActive || names[i]!.score > 0 ? 1 : 0;
+    const signals = this.tally(texts, d, t);
+    let nonPersonalName = false;
+    for (const tok of ctx.column.tokens) {
+      if (NON_PERSONAL_NAME_TOKENS.has(tok)) {
+        nonPersonalName = true;
+        break;
+      }
+    }
 
     const candidates: Candidate[] = [];
-    for (let i = 0; i < this.entries.length; i++) {
-      const entry = this.entries[i]!;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const name = names[i]!;
       if (name.score === 0 && t.matched[i] === 0) continue;
-      const confidence = this.confidence(i, t, name, texts.length, signals, nonPersonalName);
-      if (confidence >= Math.max(entry.threshold, this.minConfidence))
-        candidates.push({ index: i, entry, name, confidence });
+      const confidence = this.confidence(i, t, name, d, signals, nonPersonalName);
+      if (confidence >= entry.floor) candidates.push({ index: i, entry, name, confidence });
     }
-    return this.resolve(candidates, texts, t).map(c => ({
+    return this.resolve(candidates, t).map(c => ({
       classifierId: c.entry.classifier.id,
       confidence: Math.round(c.confidence * 1000) / 1000,
       sensitivity: c.entry.sensitivity,
       categories: c.entry.classifier.categories,
-      evidence: this.evidence(c, t, texts, sampled, signals, nonPersonalName),
+      evidence: this.evidence(c, t, texts, d, sampled, signals, nonPersonalName),
     }));
   }
 
@@ -282,12 +378,6 @@ export class ClassificationEngine {
 
   // -------------------------------------------------------------------------------------------
 
-  /** Strength of one value for one classifier, after the cheap length/character pre-filters. */
-  private test(e: Entry, shape: ValueShape): number {
-    if ((shape.flags & e.requires) !== e.requires || (shape.flags & e.forbids) !== 0) return 0;
-    return lengthTest(e.value!, shape);
-  }
-
   /** Positions in `entries` whose character pre-filters accept `flags` (cached per combination). */
   private candidates(
     flags: number,
@@ -306,50 +396,101 @@ export class ClassificationEngine {
     return c;
   }
 
-  private distinctTexts(values: readonly unknown[]): { texts: string[]; sampled: number } {
+  /**
+   * Distinct non-empty texts of the values in first-seen order, into the reused `texts` array
+   * (their number into `distinct`); the number of non-empty values goes to `sampled`.
+   */
+  private distinctTexts(values: readonly unknown[]): void {
     const seen = new Set<string>();
+    // Written over in place rather than emptied, so the array keeps its capacity between columns.
+    const texts = this.texts;
+    let d = 0;
     let sampled = 0;
-    for (const v of values) {
-      const text = valueToText(v);
+    const max = this.maxDistinct;
+    // An index loop: `for…of` here allocated an iterator result per value.
+    for (let i = 0; i < values.length; i++) {
+      const text = valueToText(values[i]);
       if (text === undefined) continue;
       sampled++;
-      if (seen.size < this.maxDistinct) seen.add(text);
+      if (seen.size < max) {
+        const before = seen.size;
+        seen.add(text);
+        if (seen.size !== before) {
+          if (d < texts.length) texts[d] = text;
+          else texts.push(text);
+          d++;
+        }
+      }
     }
-    return { texts: [...seen], sampled };
+    this.sampled = sampled;
+    this.distinct = d;
   }
 
-  private tally(texts: readonly string[], active: readonly boolean[]): Tallies {
-    const n = this.entries.length;
-    const t: Tallies = {
-      matched: new Int32Array(n),
-      strengthSum: new Float64Array(n),
-      strong: new Int32Array(n),
-      shapeOnly: new Int32Array(n),
-      examples: new Int32Array(n * 3).fill(-1),
-    };
+  /**
+   * Runs the active matchers over every distinct text (into `t`) and detects the column signals
+   * on the way, from the same per-value shape.
+   */
+  private tally(texts: readonly string[], d: number, t: Tallies): ColumnSignals {
     const valueIdx = this.valueIndex;
     const shape = this.scratch;
     const entries = this.valueEntries;
-    for (let i = 0; i < texts.length; i++) {
-      computeShape(texts[i]!, shape);
-      const cand = this.candidates(shape.flags, entries, this.candidatesAll);
-      for (let j = 0; j < cand.length; j++) {
-        const k = cand[j]!;
+    const matchers = this.valueMatchers;
+    const tests = this.valueTests;
+    const minLengths = this.minLengths;
+    const maxLengths = this.maxLengths;
+    const counter = this.signalCounter;
+    const countSignals = counter.needs !== 0;
+    counter.reset();
+    const { active, matched, shapeOnly, examples, strengthSum, strong, hits, stride } = t;
+    const columnStamp = (this.columnStamp ??= new Int32Array(FLAG_COMBINATIONS));
+    const columnStart = (this.columnStart ??= new Int32Array(FLAG_COMBINATIONS));
+    const columnCount = (this.columnCount ??= new Int32Array(FLAG_COMBINATIONS));
+    if (this.stamp >= 0x3fffffff) {
+      columnStamp.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const room = Math.min(d, FLAG_COMBINATIONS) * entries.length;
+    if (this.columnCandidates.length < room) this.columnCandidates = new Int32Array(room);
+    const columnCandidates = this.columnCandidates;
+    let used = 0;
+    for (let i = 0; i < d; i++) {
+      const text = texts[i]!;
+      const whiteRuns = computeShapeAndRuns(text, shape);
+      if (countSignals) counter.add(text, shape, whiteRuns);
+      const length = shape.length;
+      const flags = shape.flags;
+      if (columnStamp[flags] !== stamp) {
+        // First value of this character mix in the column: keep the active candidates.
+        const cand = this.candidates(flags, entries, this.candidatesAll);
+        columnStart[flags] = used;
+        for (let j = 0; j < cand.length; j++)
+          if (active[valueIdx[cand[j]!]!] === 1) columnCandidates[used++] = cand[j]!;
+        columnCount[flags] = used - columnStart[flags]!;
+        columnStamp[flags] = stamp;
+      }
+      const end = columnStart[flags]! + columnCount[flags]!;
+      for (let j = columnStart[flags]!; j < end; j++) {
+        const k = columnCandidates[j]!;
+        if (length < minLengths[k]! || length > maxLengths[k]!) continue;
         const e = valueIdx[k]!;
-        if (!active[e]) continue;
-        const s = lengthTest(entries[k]!.value!, shape);
+        // `call` keeps the matcher as `this` without a (megamorphic) property read per value.
+        const s = tests[k]!.call(matchers[k], shape);
         if (s === 0) continue;
         if (s === SHAPE_ONLY) {
-          t.shapeOnly[e]!++;
+          shapeOnly[e]!++;
           continue;
         }
-        if (t.matched[e]! < 3) t.examples[e * 3 + t.matched[e]!] = i;
-        t.matched[e]!++;
-        t.strengthSum[e]! += s;
-        if (s >= 0.5) t.strong[e]!++;
+        const m = matched[e]!;
+        if (m < 3) examples[e * 3 + m] = i;
+        // `overlaps` counts values on which both matchers return more than 0.
+        hits[e * stride + m] = s > 0 ? i : -1;
+        matched[e] = m + 1;
+        strengthSum[e]! += s;
+        if (s >= 0.5) strong[e]!++;
       }
     }
-    return t;
+    return counter.result(true);
   }
 
   /**
@@ -398,7 +539,7 @@ export class ClassificationEngine {
       if (name.score > 0 && compat < 1)
         reasons?.push(`only ${pct(compatShare)} of values fit the name`);
     }
-    if (vm?.negatives && confidence > 0) {
+    if (vm?.negatives && confidence > 0 && signals.found.size > 0) {
       for (const signal in vm.negatives) {
         const factor = vm.negatives[signal as NegativeSignal];
         const description = signals.found.get(signal as NegativeSignal);
@@ -417,13 +558,13 @@ export class ClassificationEngine {
     c: Candidate,
     t: Tallies,
     texts: readonly string[],
+    d: number,
     sampled: number,
     signals: ColumnSignals,
     nonPersonalName: boolean,
   ): Evidence {
     const i = c.index;
     const vm = c.entry.value;
-    const d = texts.length;
     const matched = t.matched[i]!;
     const negativeSignals: string[] = [];
     this.confidence(i, t, c.name, d, signals, nonPersonalName, negativeSignals);
@@ -458,28 +599,41 @@ export class ClassificationEngine {
   }
 
   /** Best first; a further label only when it explains different values than those kept. */
-  private resolve(candidates: Candidate[], texts: readonly string[], t: Tallies): Candidate[] {
+  private resolve(candidates: Candidate[], t: Tallies): Candidate[] {
     if (candidates.length <= 1) return candidates;
     candidates.sort((a, b) => b.confidence - a.confidence);
     const kept: Candidate[] = [];
     for (const c of candidates) {
       if (kept.length >= this.maxLabels) break;
-      if (kept.some(k => this.overlaps(k, c, texts, t))) continue;
+      if (kept.some(k => this.overlaps(k, c, t))) continue;
       kept.push(c);
     }
     return kept;
   }
 
-  private overlaps(a: Candidate, b: Candidate, texts: readonly string[], t: Tallies): boolean {
+  private overlaps(a: Candidate, b: Candidate, t: Tallies): boolean {
     const ma = t.matched[a.index]!;
     const mb = t.matched[b.index]!;
     // Without value matches on both sides there is nothing to tell them apart: one label per column.
     if (ma === 0 || mb === 0) return true;
+    // Values both matchers accept: the intersection of their ascending match positions.
+    const { hits, stride } = t;
     let both = 0;
-    const shape = this.scratch;
-    for (const text of texts) {
-      computeShape(text, shape);
-      if (this.test(a.entry, shape) > 0 && this.test(b.entry, shape) > 0) both++;
+    let i = a.index * stride;
+    let j = b.index * stride;
+    const iEnd = i + ma;
+    const jEnd = j + mb;
+    while (i < iEnd && j < jEnd) {
+      const x = hits[i]!;
+      const y = hits[j]!;
+      if (x < 0) i++;
+      else if (y < 0) j++;
+      else if (x === y) {
+        both++;
+        i++;
+        j++;
+      } else if (x < y) i++;
+      else j++;
     }
     return both / Math.min(ma, mb) > OVERLAP_LIMIT;
   }
@@ -510,4 +664,16 @@ function summarise(e: Evidence, matched: number): string {
   if (e.contextWords.length > 0) parts.push(`context: ${e.contextWords.join(', ')}`);
   if (e.negativeSignals.length > 0) parts.push(`lowered by: ${e.negativeSignals.join('; ')}`);
   return parts.join('; ');
+}
+
+/**
+ * `engine.classifyColumn(prepared.column, values)` for the values `prepared` was made of with the
+ * engine's `maxDistinctValues` (for `ConfiguredEngine`, which prepares each column once).
+ */
+export function classifyPreparedColumn(
+  engine: ClassificationEngine,
+  prepared: PreparedColumn,
+): Label[] {
+  const { column, texts, sampled } = prepared;
+  return engine['classifyDistinct'](column, texts, texts.length, sampled);
 }

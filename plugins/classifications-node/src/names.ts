@@ -106,24 +106,63 @@ export interface ColumnContext {
   contextTokens: ReadonlySet<string>;
 }
 
+/** An identifier's tokens, their digit-stripped forms, and both together as context words. */
+interface NameParts {
+  name: NameTokens;
+  context: readonly string[];
+}
+
+function contextWordsOf(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    out.push(t);
+    const stripped = t.replace(/\d+$/, '');
+    if (stripped && stripped !== t) out.push(stripped);
+  }
+  return out;
+}
+
+/**
+ * Identifiers recur across a database (`id`, `email`, `created_at`, the table name for each of
+ * its columns), so their tokens are kept. Bounded: the oldest half goes when it is full.
+ */
+const NAME_CACHE_LIMIT = 8192;
+const nameCache = new Map<string, NameParts>();
+
+function nameParts(name: string): NameParts {
+  let parts = nameCache.get(name);
+  if (parts === undefined) {
+    const tokens = tokenizeName(name);
+    parts = { name: nameTokens(tokens), context: contextWordsOf(tokens) };
+    if (nameCache.size >= NAME_CACHE_LIMIT) {
+      let drop = NAME_CACHE_LIMIT / 2;
+      for (const key of nameCache.keys()) {
+        nameCache.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+    nameCache.set(name, parts);
+  }
+  return parts;
+}
+
 export function columnContext(column: ColumnInfo): ColumnContext {
-  const colTokens = tokenizeName(column.name);
   const commentTokens = column.comment ? tokenizeText(column.comment) : [];
   const ctx = new Set<string>();
-  const add = (tokens: string[]): void => {
-    for (const t of tokens) {
-      ctx.add(t);
-      const stripped = t.replace(/\d+$/, '');
-      if (stripped && stripped !== t) ctx.add(stripped);
-    }
+  const add = (words: readonly string[]): void => {
+    for (const w of words) ctx.add(w);
   };
-  add(tokenizeName(column.tableName));
+  add(nameParts(column.tableName).context);
   // Database types such as `inet` or `macaddr` are context too.
-  if (column.dataType) add(tokenizeName(column.dataType));
-  if (column.schemaName) add(tokenizeName(column.schemaName));
-  add(commentTokens);
-  for (const n of column.neighbourColumns ?? []) if (n !== column.name) add(tokenizeName(n));
-  return { column: nameTokens(colTokens), comment: nameTokens(commentTokens), contextTokens: ctx };
+  if (column.dataType) add(nameParts(column.dataType).context);
+  if (column.schemaName) add(nameParts(column.schemaName).context);
+  add(contextWordsOf(commentTokens));
+  for (const n of column.neighbourColumns ?? []) if (n !== column.name) add(nameParts(n).context);
+  return {
+    column: nameParts(column.name).name,
+    comment: nameTokens(commentTokens),
+    contextTokens: ctx,
+  };
 }
 
 export interface NameScore {
@@ -147,6 +186,15 @@ const NO_NAME_EVIDENCE: NameScore = Object.freeze({
 }) as NameScore;
 
 export function scoreName(rules: CompiledNameRules, ctx: ColumnContext): NameScore {
+  return scoreNameWith(rules, [...rules.context], ctx);
+}
+
+/** `scoreName` with `rules.context` as an array (iterating a set allocates per word). */
+function scoreNameWith(
+  rules: CompiledNameRules,
+  context: readonly string[],
+  ctx: ColumnContext,
+): NameScore {
   let excluded = false;
   if (rules.exclude.size > 0) {
     for (const t of ctx.column.tokens) {
@@ -179,10 +227,78 @@ export function scoreName(rules: CompiledNameRules, ctx: ColumnContext): NameSco
     }
   }
   let contextWords: string[] | undefined;
-  if (!excluded && rules.context.size > 0 && ctx.contextTokens.size > 0) {
-    for (const w of rules.context) if (ctx.contextTokens.has(w)) (contextWords ??= []).push(w);
+  if (!excluded && context.length > 0 && ctx.contextTokens.size > 0) {
+    for (const w of context) if (ctx.contextTokens.has(w)) (contextWords ??= []).push(w);
     if (contextWords) score = Math.min(0.95, score + CONTEXT_BONUS);
   }
   if (!match && !contextWords && !excluded) return NO_NAME_EVIDENCE;
   return { score, match, contextWords: contextWords ?? [], excluded };
+}
+
+/**
+ * Which classifiers' name rules a column could trigger at all: an index of every rule set's
+ * phrase first tokens, exclusions and context words, so a column meets the few classifiers its
+ * tokens mention instead of scoring all of them.
+ */
+export class NameRuleIndex {
+  private readonly byToken = new Map<string, number[]>();
+  private readonly byExclude = new Map<string, number[]>();
+  private readonly byContext = new Map<string, number[]>();
+  /** Rule sets with a phrase whose first token is a prefix pattern: always scored. */
+  private readonly always: number[] = [];
+  /** Each rule set's context words, in order. */
+  private readonly contexts: string[][];
+  private readonly mark: Uint8Array;
+
+  constructor(private readonly rules: readonly CompiledNameRules[]) {
+    this.contexts = rules.map(r => [...r.context]);
+    this.mark = new Uint8Array(rules.length);
+    const push = (map: Map<string, number[]>, key: string, i: number) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    };
+    rules.forEach((r, i) => {
+      let prefixed = false;
+      for (const p of [...r.strong, ...r.weak]) {
+        if (p.prefix[0]) prefixed = true;
+        else push(this.byToken, p.tokens[0]!, i);
+      }
+      if (prefixed) this.always.push(i);
+      for (const t of r.exclude) push(this.byExclude, t, i);
+      for (const w of r.context) push(this.byContext, w, i);
+    });
+  }
+
+  /** Marks the rule sets whose phrases start with a token of `names` (or its digit-less form). */
+  private markTokens(index: ReadonlyMap<string, number[]>, names: NameTokens): void {
+    const { tokens, alt } = names;
+    for (let k = 0; k < tokens.length; k++) {
+      markAll(this.mark, index.get(tokens[k]!));
+      if (alt[k] !== tokens[k]) markAll(this.mark, index.get(alt[k]!));
+    }
+  }
+
+  /** `scoreName` of every rule set, in order; the same results, computed only where they can differ. */
+  scoreAll(ctx: ColumnContext): NameScore[] {
+    // Reused between columns (scoring is synchronous).
+    const mark = this.mark;
+    mark.fill(0);
+    for (const i of this.always) mark[i] = 1;
+    this.markTokens(this.byToken, ctx.column);
+    this.markTokens(this.byToken, ctx.comment);
+    const tokens = ctx.column.tokens;
+    for (let k = 0; k < tokens.length; k++) markAll(mark, this.byExclude.get(tokens[k]!));
+    ctx.contextTokens.forEach(w => markAll(mark, this.byContext.get(w)));
+    const scores: NameScore[] = new Array<NameScore>(this.rules.length);
+    for (let i = 0; i < scores.length; i++)
+      scores[i] = mark[i]
+        ? scoreNameWith(this.rules[i]!, this.contexts[i]!, ctx)
+        : NO_NAME_EVIDENCE;
+    return scores;
+  }
+}
+
+function markAll(mark: Uint8Array, list: readonly number[] | undefined): void {
+  if (list) for (let i = 0; i < list.length; i++) mark[list[i]!] = 1;
 }

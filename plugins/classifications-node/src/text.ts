@@ -16,6 +16,9 @@ import {
   type ValueShape,
 } from './types.js';
 
+/** Every `CH_*` flag. */
+const CH_ALL = (1 << 14) - 1;
+
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const SPECIAL_FOLDS: Readonly<Record<string, string>> = {
   ß: 'ss',
@@ -32,6 +35,23 @@ const SPECIAL_FOLD_RE = /[ßæœøłđðþı]/g;
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
   return true;
+}
+
+/** Whether a UTF-16 code unit is white space to `\s`, `split(/\s+/)` and `trim()`. */
+export function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** Lower-cases and strips accents (`Zoë Müller` → `zoe muller`, `Straße` → `strasse`). */
@@ -72,8 +92,9 @@ const PLACEHOLDERS = new Set([
   'not applicable',
 ]);
 
-/** First characters (ASCII-lower-cased with `| 32`) of the placeholders above. */
-const PLACEHOLDER_FIRST = new Set([...PLACEHOLDERS].map(p => p.charCodeAt(0) | 32));
+/** First characters (ASCII-lower-cased with `| 32`) of the placeholders above, as a table. */
+const PLACEHOLDER_FIRST = new Uint8Array(128);
+for (const p of PLACEHOLDERS) PLACEHOLDER_FIRST[p.charCodeAt(0) | 32] = 1;
 
 /**
  * Converts a sampled value to the trimmed text classifiers see, or undefined when it carries no
@@ -113,7 +134,7 @@ export function valueToText(value: unknown): string | undefined {
   // Only lower-case (allocate) when the first character can start a placeholder.
   if (
     text.length <= 15 &&
-    PLACEHOLDER_FIRST.has(text.charCodeAt(0) | 32) &&
+    PLACEHOLDER_FIRST[text.charCodeAt(0) | 32] === 1 &&
     PLACEHOLDERS.has(text.toLowerCase())
   ) {
     return undefined;
@@ -135,39 +156,78 @@ export function newShape(): ValueShape {
   };
 }
 
+/**
+ * Per ASCII character, what `computeShape` adds: `CH_*` flags in the low 14 bits, then one bit
+ * each for the digit, letter, upper-case and space counts, and one for `\s` white space.
+ */
+const DIGIT_BIT = 1 << 14;
+const LETTER_BIT = 1 << 15;
+const UPPER_BIT = 1 << 16;
+const SPACE_BIT = 1 << 17;
+const WHITE_BIT = 1 << 18;
+const ASCII_CLASS = ((): Int32Array => {
+  const table = new Int32Array(128);
+  for (let c = 48; c <= 57; c++) table[c] = DIGIT_BIT;
+  for (let c = 97; c <= 122; c++) table[c] = LETTER_BIT;
+  for (let c = 65; c <= 90; c++) table[c] = LETTER_BIT | UPPER_BIT;
+  for (const c of [32, 9, 10, 13]) table[c] = SPACE_BIT;
+  for (const c of [32, 9, 10, 11, 12, 13]) table[c] |= WHITE_BIT;
+  table[64] = CH_AT;
+  table[46] = CH_DOT;
+  table[45] = CH_DASH;
+  table[58] = CH_COLON;
+  table[47] = CH_SLASH;
+  table[43] = CH_PLUS;
+  table[36] = CH_DOLLAR;
+  table[95] = CH_UNDERSCORE;
+  table[44] = CH_COMMA;
+  table[40] = CH_PAREN;
+  table[41] = CH_PAREN;
+  return table;
+})();
+
 /** Fills `shape` in place with the character statistics of `text` (single pass, no allocation). */
 export function computeShape(text: string, shape: ValueShape): ValueShape {
+  computeShapeAndRuns(text, shape);
+  return shape;
+}
+
+/**
+ * `computeShape`, also returning the number of runs of white space (as `\s` matches it) in the
+ * text, so `text.split(/\s+/).length` is that plus one.
+ */
+export function computeShapeAndRuns(text: string, shape: ValueShape): number {
+  let runs = 0;
+  let inWhite = 0;
   let digits = 0;
   let letters = 0;
   let upper = 0;
   let spaces = 0;
   let flags = 0;
+  let nonAscii = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c >= 97 && c <= 122) letters++;
-    else if (c >= 65 && c <= 90) {
-      letters++;
-      upper++;
-    } else if (c === 32 || c === 9 || c === 10 || c === 13) {
-      spaces++;
-    } else if (c === 64) flags |= CH_AT;
-    else if (c === 46) flags |= CH_DOT;
-    else if (c === 45) flags |= CH_DASH;
-    else if (c === 58) flags |= CH_COLON;
-    else if (c === 47) flags |= CH_SLASH;
-    else if (c === 43) flags |= CH_PLUS;
-    else if (c === 36) flags |= CH_DOLLAR;
-    else if (c === 95) flags |= CH_UNDERSCORE;
-    else if (c === 44) flags |= CH_COMMA;
-    else if (c === 40 || c === 41) flags |= CH_PAREN;
-    else if (c > 127) {
-      flags |= CH_NON_ASCII;
+    let white: number;
+    if (c < 128) {
+      const k = ASCII_CLASS[c]!;
+      flags |= k;
+      digits += (k >>> 14) & 1;
+      letters += (k >>> 15) & 1;
+      upper += (k >>> 16) & 1;
+      spaces += (k >>> 17) & 1;
+      white = (k >>> 18) & 1;
+    } else {
       // Treat non-ASCII letters (é, ß, Ж) as letters; good enough for shape pre-filters.
-      letters++;
+      nonAscii++;
+      white = isSpace(c) ? 1 : 0;
     }
+    runs += white & (inWhite ^ 1);
+    inWhite = white;
   }
+  flags &= CH_ALL;
+  if (nonAscii > 0) flags |= CH_NON_ASCII;
+  letters += nonAscii;
   if (spaces > 0) flags |= CH_SPACE;
   if (digits > 0) flags |= CH_DIGIT;
   if (letters > 0) flags |= CH_LETTER;
@@ -180,7 +240,7 @@ export function computeShape(text: string, shape: ValueShape): ValueShape {
   shape.flags = flags;
   shape.folded = undefined;
   shape.key = undefined;
-  return shape;
+  return runs;
 }
 
 /** Convenience for tests and one-off callers. */
@@ -188,14 +248,16 @@ export function shapeOf(text: string): ValueShape {
   return computeShape(text, newShape());
 }
 
+const NON_DIGITS_RE = /[^0-9]/g;
+
 /** Keeps only ASCII digits (`415-555-0100` → `4155550100`). */
 export function digitsOnly(text: string): string {
-  let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) out += text[i];
+    // One pass of the regular expression builds the result without a string per character.
+    if (c < 48 || c > 57) return text.replace(NON_DIGITS_RE, '');
   }
-  return out;
+  return text;
 }
 
 /** Removes spaces, dashes and dots used as group separators. */

@@ -1,4 +1,4 @@
-import { words } from '../text.js';
+import { isSpace, words } from '../text.js';
 import { dictionaries } from '../dictionaries/index.js';
 import { maskHead, maskKeepEnds, maskTail } from '../mask.js';
 import {
@@ -138,6 +138,37 @@ export const US_NPI: Classifier = defineClassifier({
   },
 });
 
+/** Whether a character separates the words of a condition phrase (`/[\s,;()/]/`). */
+function isPhraseSeparator(c: number): boolean {
+  return c === 44 || c === 59 || c === 40 || c === 41 || c === 47 || isSpace(c);
+}
+
+/** Number of words `key.split(/[\s,;()/]+/).filter(w => w.length > 0)` gives, without splitting. */
+function wordCount(key: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < key.length; i++) {
+    const word = !isPhraseSeparator(key.charCodeAt(i));
+    if (word && !inWord) count++;
+    inWord = word;
+  }
+  return count;
+}
+
+/** Whether a word of `key` (as `wordCount` delimits them) is in `set`. */
+function someWord(key: string, set: ReadonlySet<string>): boolean {
+  const n = key.length;
+  let end = 0;
+  for (;;) {
+    let start = end;
+    while (start < n && isPhraseSeparator(key.charCodeAt(start))) start++;
+    if (start >= n) return false;
+    end = start + 1;
+    while (end < n && !isPhraseSeparator(key.charCodeAt(end))) end++;
+    if (set.has(key.slice(start, end))) return true;
+  }
+}
+
 function conditionStrength(s: ValueShape): number {
   if (s.digits > 3) return 0;
   const key = shapeKey(s);
@@ -146,10 +177,11 @@ function conditionStrength(s: ValueShape): number {
   // Short phrases that contain a known condition: "Type 2 diabetes, controlled", "Asthma (mild)".
   if (s.spaces === 0 && (s.flags & (CH_COMMA | CH_PAREN | CH_SLASH)) === 0 && key.indexOf(';') < 0)
     return 0;
-  const words = key.split(/[\s,;()/]+/).filter(w => w.length > 0);
-  if (words.length < 2 || words.length > 8) return 0;
+  const count = wordCount(key);
+  if (count < 2 || count > 8) return 0;
   // Cheap rejection: no word of the value occurs in any condition.
-  if (!words.some(w => d.healthConditionWords.has(w))) return 0;
+  if (!someWord(key, d.healthConditionWords)) return 0;
+  const words = key.split(/[\s,;()/]+/).filter(w => w.length > 0);
   const maxN = Math.min(d.healthConditionMaxWords, words.length);
   for (let n = maxN; n >= 1; n--) {
     for (let i = 0; i + n <= words.length; i++) {

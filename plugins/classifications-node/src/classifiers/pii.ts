@@ -1,6 +1,6 @@
 import { dictionaries } from '../dictionaries/index.js';
 import { maskAll, maskEmail, maskHead, maskKeepEnds, maskWords } from '../mask.js';
-import { digitsOnly, words } from '../text.js';
+import { digitsOnly, isSpace, words } from '../text.js';
 import {
   CH_AT,
   CH_COLON,
@@ -172,8 +172,20 @@ const AMBIGUOUS_WORDS = new Set(
 `),
 );
 const CAPITALISED_WORDS_RE = /^\p{Lu}[\p{L}'’.-]*(?:[\s,]+\p{Lu}[\p{L}'’.-]*){0,3}$/u;
-const LETTERS_RE = /^[a-z]+$/;
-const TOKEN_SPLIT_RE = /[\s,^]+/;
+
+/** Whether a character separates the words of a person name (`/[\s,^]/`). */
+function isNameSeparator(c: number): boolean {
+  return c === 44 || c === 94 || isSpace(c);
+}
+
+/** Whether `text[from, to)` is only the letters a-z (`/^[a-z]+$/` on that slice). */
+function lowerLettersOnly(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
 
 /**
  * 1 for "given name + surname", 0.85 for a lone known name, 0.7 for a multi-word value with one
@@ -181,15 +193,26 @@ const TOKEN_SPLIT_RE = /[\s,^]+/;
  */
 function personStrength(s: ValueShape): number {
   // The dictionary key drops apostrophes and dots and splits hyphens: O'Brien → obrien.
-  const parts = shapeKey(s).split(TOKEN_SPLIT_RE);
+  const key = shapeKey(s);
   const { firstNames, surnames } = dictionaries();
   let tokens = 0;
   let first = false;
   let last = false;
   let ambiguousOnly = true;
-  for (const t of parts) {
-    if (t.length === 0 || TITLES.has(t)) continue;
-    if (!LETTERS_RE.test(t) || NOT_PERSON.has(t)) return 0;
+  // The words of the key (what `key.split(/[\s,^]+/)` gives, without the empty pieces).
+  const n = key.length;
+  let end = 0;
+  for (;;) {
+    let start = end;
+    while (start < n && isNameSeparator(key.charCodeAt(start))) start++;
+    if (start >= n) break;
+    end = start + 1;
+    while (end < n && !isNameSeparator(key.charCodeAt(end))) end++;
+    // Titles are lower-case letters too, so any other token rules the value out.
+    if (!lowerLettersOnly(key, start, end)) return 0;
+    const t = key.slice(start, end);
+    if (TITLES.has(t)) continue;
+    if (NOT_PERSON.has(t)) return 0;
     if (++tokens > 4) return 0;
     if (!AMBIGUOUS_WORDS.has(t)) ambiguousOnly = false;
     const isFirst = firstNames.has(t);
@@ -834,7 +857,9 @@ const SINGLE_COORD_RE = /^-?\d{1,3}\.(\d{4,})$/;
 
 function geoStrength(s: ValueShape): number {
   const t = s.text;
-  let m = LAT_LON_PAIR_RE.exec(t);
+  // Pairs and single coordinates hold no ASCII letters (pairs may have non-ASCII white space,
+  // which shapes count as letters); WKT and DMS do.
+  let m = s.letters === 0 || (s.flags & CH_NON_ASCII) !== 0 ? LAT_LON_PAIR_RE.exec(t) : null;
   if (m) {
     const lat = Number(m[1]);
     const lon = Number(m[2]);
@@ -844,7 +869,7 @@ function geoStrength(s: ValueShape): number {
   m = s.letters > 0 ? WKT_POINT_RE.exec(t) : null;
   if (m) return Math.abs(Number(m[1])) <= 180 && Math.abs(Number(m[2])) <= 90 ? 0.9 : 0;
   if ((s.flags & CH_NON_ASCII) !== 0 && DMS_RE.test(t)) return 0.85; // degree signs
-  m = SINGLE_COORD_RE.exec(t);
+  m = s.letters === 0 && (s.flags & CH_DOT) !== 0 ? SINGLE_COORD_RE.exec(t) : null;
   if (m) return Math.abs(Number(t)) <= 180 ? 0.1 : 0;
   return 0;
 }

@@ -1,4 +1,4 @@
-import { fold } from '../text.js';
+import { fold, isSpace } from '../text.js';
 import { CITIES } from './cities.js';
 import { COUNTRIES, DEMONYMS } from './countries.js';
 import { FIRST_NAMES } from './first-names.js';
@@ -14,7 +14,23 @@ const SEPARATORS = /[\s_-]+/g;
  * hyphens and runs of spaces collapsed to one space (`Saint-Étienne` → `saint etienne`).
  */
 export function dictionaryKey(text: string): string {
-  return fold(text).replace(PUNCT, '').replace(SEPARATORS, ' ').trim();
+  const folded = fold(text);
+  return isKeyForm(folded) ? folded : folded.replace(PUNCT, '').replace(SEPARATORS, ' ').trim();
+}
+
+/**
+ * Whether folded text is already its own key (no punctuation to drop, no `_` or `-`, words
+ * separated by single spaces), the usual case: then the replacements would copy it unchanged.
+ */
+function isKeyForm(text: string): boolean {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 39 || c === 96 || c === 0x2019 || c === 95 || c === 45) return false;
+    if (isSpace(c) && (c !== 32 || i === 0 || i === n - 1 || text.charCodeAt(i - 1) === 32))
+      return false;
+  }
+  return true;
 }
 
 export interface Dictionaries {
