@@ -210,7 +210,9 @@ interface FingerprintRow {
 }
 
 /** Tables fingerprinted per catalog query. */
-const FINGERPRINT_BATCH = 500;
+const FINGERPRINT_BATCH = 250;
+/** Fingerprint batches in flight at once. */
+const FINGERPRINT_PARALLEL = 4;
 /** Primary-key maxima per `UNION ALL` statement (planning time grows faster than linearly). */
 const MAX_KEY_BATCH = 100;
 /** The relkinds `pg_stat_all_tables` reports (PostgreSQL 12 to 17). */
@@ -575,13 +577,22 @@ class PostgresSession implements ConnectorSession {
   }
 
   async fingerprintMany(tables: readonly TableRef[]): Promise<(string | null)[]> {
-    const results: (string | null)[] = [];
-    for (let start = 0; start < tables.length; start += FINGERPRINT_BATCH) {
-      results.push(
-        ...(await this.fingerprintBatch(tables.slice(start, start + FINGERPRINT_BATCH))),
-      );
-    }
-    return results;
+    const batches: TableRef[][] = [];
+    for (let start = 0; start < tables.length; start += FINGERPRINT_BATCH)
+      batches.push(tables.slice(start, start + FINGERPRINT_BATCH));
+    // A few batches at once on the session's pooled connections (the server works on each).
+    const results: (string | null)[][] = new Array(batches.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const i = next++;
+        results[i] = await this.fingerprintBatch(batches[i]!);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(FINGERPRINT_PARALLEL, batches.length) }, worker),
+    );
+    return results.flat();
   }
 
   /** Two round trips for the whole batch: the catalog, then every integer primary key's maximum. */

@@ -5,6 +5,7 @@ import type {
   ScanTrigger,
 } from '@racine/plugin-scans-common';
 import type { Knex } from 'knex';
+import { sqliteTransaction } from '@racine/kernel-node';
 
 /** Where a running run is in its life: planning → scanning → finalizing → done. */
 export type RunPhase = 'planning' | 'scanning' | 'finalizing' | 'done';
@@ -410,6 +411,59 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
+/** Takes a free (or expired) concurrency slot of a data source at random. */
+const ACQUIRE_LEASE_SQL = (lock: string) => `
+  UPDATE scans_source_leases SET holder = ?, expires_at = ?
+   WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
+     AND slot = (SELECT slot FROM scans_source_leases
+                  WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
+                  ORDER BY random() LIMIT 1 ${lock})
+   RETURNING slot`;
+
+const RELEASE_LEASE_SQL = `UPDATE scans_source_leases SET holder = NULL, expires_at = 0
+   WHERE data_source_id = ? AND slot = ? AND holder = ?`;
+
+const TABLE_STATE_CONFLICT = `ON CONFLICT (data_source_id, table_ref) DO UPDATE SET
+   fingerprint = excluded.fingerprint, rule_set_id = excluded.rule_set_id,
+   rule_set_version = excluded.rule_set_version, run_id = excluded.run_id,
+   scanned_at = excluded.scanned_at`;
+
+const UPSERT_TABLE_STATE_SQL = `INSERT INTO scans_table_state
+   (data_source_id, table_ref, fingerprint, rule_set_id, rule_set_version, run_id, scanned_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?) ${TABLE_STATE_CONFLICT}`;
+
+/** What a finished table adds to its run's counters (bindings: `runCounterBindings`). */
+const RUN_COUNTERS = `
+  tables_done = tables_done + 1,
+  tables_failed = tables_failed + ?,
+  rows_sampled = rows_sampled + ?,
+  columns_classified = columns_classified + ?,
+  labels_found = labels_found + ?,
+  errors = errors + ?,
+  updated_at = ?,
+  phase = CASE WHEN status = 'running' AND phase = 'scanning' AND tables_done + 1 >= tables_total
+               THEN 'finalizing' ELSE phase END`;
+
+function runCounterBindings(outcome: TableOutcome, wrapUp: TableWrapUp): Knex.RawBinding[] {
+  return [
+    outcome.status === 'failed' ? 1 : 0,
+    outcome.rowsSampled,
+    outcome.columnsClassified,
+    outcome.labels,
+    wrapUp.log?.level === 'error' ? 1 : 0,
+    outcome.now,
+  ];
+}
+
+/** Whether the run row returned by a finishing table's counter update says it was the last. */
+function completesRun(row: Row | undefined): boolean {
+  return (
+    row !== undefined &&
+    row.phase === 'finalizing' &&
+    num(row.tables_done) === num(row.tables_total)
+  );
+}
+
 const UNFINISHED_TABLE: ScanTableStatus[] = ['pending', 'running'];
 
 /** The knex implementation of ScanStore, on SQLite and PostgreSQL alike. */
@@ -593,33 +647,96 @@ export class KnexScanStore implements ScanStore {
     times: { now: string; staleBefore: string },
     lease: LeaseRequest,
   ): Promise<{ slot: number; table: TableRecord } | 'busy' | 'gone'> {
+    if (this.isPostgres) return this.claimTablePostgres(runId, tableRef, token, times, lease);
     const gone = Symbol('gone');
     try {
-      return await this.knex.transaction(async trx => {
-        const slot = await this.acquireIn(trx, lease);
-        if (slot === undefined) return 'busy' as const;
-        // PostgreSQL: an asynchronous commit (`ASYNC_COMMIT`), set by the same statement.
-        const relaxed = this.isPostgres ? `WITH relaxed AS (SELECT ${ASYNC_COMMIT} AS v) ` : '';
-        const claimed: unknown = await trx.raw(
-          `${relaxed}UPDATE scans_run_tables SET
-             status = 'running', token = ?, attempts = attempts + 1,
-             started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
-           WHERE run_id = ? AND table_ref = ?
-             AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
-             AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
-             ${this.isPostgres ? 'AND (SELECT v FROM relaxed) IS NOT NULL' : ''}
-           RETURNING *`,
-          [token, times.now, times.now, runId, tableRef, times.staleBefore, runId],
-        );
-        const row = rowsOf(claimed)[0];
+      return await sqliteTransaction(this.knex, db => {
+        const { dataSourceId, slots, holder, nowMs, ttlMs } = lease;
+        const leased = db
+          .prepare(ACQUIRE_LEASE_SQL(''))
+          .get(holder, nowMs + ttlMs, dataSourceId, nowMs, dataSourceId, slots, nowMs);
+        if (!leased) return 'busy' as const;
+        const row = db
+          .prepare(
+            `UPDATE scans_run_tables SET
+               status = 'running', token = ?, attempts = attempts + 1,
+               started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
+             WHERE run_id = ? AND table_ref = ?
+               AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
+               AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
+             RETURNING *`,
+          )
+          .get(token, times.now, times.now, runId, tableRef, times.staleBefore, runId);
         // Not claimable: roll the lease back with the transaction.
         if (!row) throw gone;
-        return { slot, table: toTable(row) };
+        return { slot: num(leased.slot), table: toTable(row) };
       });
     } catch (error) {
       if (error === gone) return 'gone';
       throw error;
     }
+  }
+
+  /**
+   * PostgreSQL: `claimTable` in one statement (one round trip instead of four) with an
+   * asynchronous commit. The table row is locked first; a slot is taken only when the table is
+   * claimable, and the table is claimed only when a slot was taken, so nothing is left half done.
+   */
+  private async claimTablePostgres(
+    runId: string,
+    tableRef: string,
+    token: string,
+    times: { now: string; staleBefore: string },
+    lease: LeaseRequest,
+  ): Promise<{ slot: number; table: TableRecord } | 'busy' | 'gone'> {
+    const { dataSourceId, slots, holder, nowMs, ttlMs } = lease;
+    const result: unknown = await this.knex.raw(
+      `WITH relaxed AS (SELECT ${ASYNC_COMMIT} AS v),
+       claimable AS (
+         SELECT id FROM scans_run_tables
+          WHERE run_id = ? AND table_ref = ?
+            AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
+            AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
+            AND (SELECT v FROM relaxed) IS NOT NULL
+          FOR UPDATE),
+       leased AS (
+         UPDATE scans_source_leases SET holder = ?, expires_at = ?
+          WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
+            AND slot = (SELECT slot FROM scans_source_leases
+                         WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
+                         ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND EXISTS (SELECT 1 FROM claimable)
+          RETURNING slot),
+       claimed AS (
+         UPDATE scans_run_tables SET
+                status = 'running', token = ?, attempts = attempts + 1,
+                started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
+          WHERE id IN (SELECT id FROM claimable) AND EXISTS (SELECT 1 FROM leased)
+          RETURNING *)
+       SELECT (SELECT count(*) FROM claimable)::integer AS claimable_count,
+              (SELECT slot FROM leased) AS leased_slot, claimed.*
+         FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+      [
+        runId,
+        tableRef,
+        times.staleBefore,
+        runId,
+        holder,
+        nowMs + ttlMs,
+        dataSourceId,
+        nowMs,
+        dataSourceId,
+        slots,
+        nowMs,
+        token,
+        times.now,
+        times.now,
+      ],
+    );
+    const row = rowsOf(result)[0]!;
+    if (num(row.claimable_count) === 0) return 'gone';
+    if (row.leased_slot === null || row.id === null) return 'busy';
+    return { slot: num(row.leased_slot), table: toTable(row) };
   }
 
   async touchTable(runId: string, tableRef: string, token: string, now: string): Promise<void> {
@@ -639,60 +756,76 @@ export class KnexScanStore implements ScanStore {
     outcome: TableOutcome,
     wrapUp: TableWrapUp = {},
   ): Promise<{ recorded: boolean; finalize: boolean }> {
-    return this.knex.transaction(async trx => {
-      const recorded = this.isPostgres
-        ? await this.finishTableRowPostgres(trx, runId, tableRef, token, outcome, wrapUp)
-        : await this.finishTableRow(trx, runId, tableRef, token, outcome, wrapUp);
-      if (!recorded) return { recorded: false, finalize: false };
-      // Last, so the run row (which every finishing table updates) stays locked briefly. The
-      // increments are serialized by that lock and each table counts once (the token guard
-      // above), so exactly one finisher brings tables_done to tables_total and claims the
-      // run's completion in the same statement.
-      const result: unknown = await trx.raw(
-        `UPDATE scans_runs SET
-           tables_done = tables_done + 1,
-           tables_failed = tables_failed + ?,
-           rows_sampled = rows_sampled + ?,
-           columns_classified = columns_classified + ?,
-           labels_found = labels_found + ?,
-           errors = errors + ?,
-           updated_at = ?,
-           phase = CASE WHEN status = 'running' AND phase = 'scanning' AND tables_done + 1 >= tables_total
-                        THEN 'finalizing' ELSE phase END
-         WHERE id = ?
-         RETURNING tables_done, tables_total, phase`,
-        [
-          outcome.status === 'failed' ? 1 : 0,
+    if (this.isPostgres) return this.finishTablePostgres(runId, tableRef, token, outcome, wrapUp);
+    return sqliteTransaction(this.knex, db => {
+      if (wrapUp.lease) {
+        const { dataSourceId, slot, holder } = wrapUp.lease;
+        db.prepare(RELEASE_LEASE_SQL).run(dataSourceId, slot, holder);
+      }
+      const finished = db
+        .prepare(
+          `UPDATE scans_run_tables SET status = ?, ended_at = ?, duration_ms = ?, rows_sampled = ?,
+                  columns = ?, labels = ?, error = ?, updated_at = ?
+            WHERE run_id = ? AND table_ref = ? AND token = ? AND status = 'running'`,
+        )
+        .run(
+          outcome.status,
+          outcome.now,
+          Math.round(outcome.durationMs),
           outcome.rowsSampled,
-          outcome.columnsClassified,
+          outcome.columns,
           outcome.labels,
-          wrapUp.log?.level === 'error' ? 1 : 0,
+          outcome.error,
           outcome.now,
           runId,
-        ],
-      );
-      const row = rowsOf(result)[0];
-      const finalize =
-        row !== undefined &&
-        row.phase === 'finalizing' &&
-        num(row.tables_done) === num(row.tables_total);
-      return { recorded: true, finalize };
+          tableRef,
+          token,
+        );
+      if (finished.changes !== 1) return { recorded: false, finalize: false };
+      if (outcome.status === 'succeeded' && outcome.state) {
+        const { state } = outcome;
+        db.prepare(UPSERT_TABLE_STATE_SQL).run(
+          state.dataSourceId,
+          tableRef,
+          state.fingerprint,
+          state.ruleSetId,
+          state.ruleSetVersion,
+          runId,
+          outcome.now,
+        );
+      }
+      if (wrapUp.log) {
+        const { log } = wrapUp;
+        db.prepare(
+          'INSERT INTO scans_run_logs (run_id, table_ref, level, message, time) VALUES (?, ?, ?, ?, ?)',
+        ).run(log.runId, log.tableRef, log.level, log.message, log.time);
+      }
+      // Last, so the run row (which every finishing table updates) is written at the end of the
+      // transaction. Each table counts once (the token guard above), so exactly one finisher
+      // brings tables_done to tables_total and claims the run's completion here.
+      const counted = db
+        .prepare(
+          `UPDATE scans_runs SET ${RUN_COUNTERS} WHERE id = ? RETURNING tables_done, tables_total, phase`,
+        )
+        .get(...runCounterBindings(outcome, wrapUp), runId);
+      return { recorded: true, finalize: completesRun(counted) };
     });
   }
 
   /**
-   * PostgreSQL: the lease release, the table row, its incremental state and its log line in one
-   * statement (one round trip instead of five), with an asynchronous commit (`ASYNC_COMMIT`).
-   * The run row is not touched here: it is updated last, separately.
+   * PostgreSQL: the lease release, the table row, its incremental state, its log line and the
+   * run's counters in one statement (one round trip instead of eight), with an asynchronous
+   * commit (`ASYNC_COMMIT`). The run's counters move only when the table row was finished by
+   * this token; the run row's lock serializes the increments, so exactly one finisher sees
+   * tables_done reach tables_total and claims the run's completion.
    */
-  private async finishTableRowPostgres(
-    trx: Knex.Transaction,
+  private async finishTablePostgres(
     runId: string,
     tableRef: string,
     token: string,
     outcome: TableOutcome,
     wrapUp: TableWrapUp,
-  ): Promise<boolean> {
+  ): Promise<{ recorded: boolean; finalize: boolean }> {
     const ctes: string[] = [
       `relaxed AS (SELECT ${ASYNC_COMMIT} AS v)`,
       `finished AS (
@@ -700,6 +833,10 @@ export class KnexScanStore implements ScanStore {
                 columns = ?, labels = ?, error = ?, updated_at = ?
           WHERE run_id = ? AND table_ref = ? AND token = ? AND status = 'running'
           RETURNING id)`,
+      `counted AS (
+         UPDATE scans_runs SET ${RUN_COUNTERS}
+          WHERE id = ? AND EXISTS (SELECT 1 FROM finished)
+          RETURNING tables_done, tables_total, phase)`,
     ];
     const bindings: Knex.RawBinding[] = [
       outcome.status,
@@ -713,11 +850,11 @@ export class KnexScanStore implements ScanStore {
       runId,
       tableRef,
       token,
+      ...runCounterBindings(outcome, wrapUp),
+      runId,
     ];
     if (wrapUp.lease) {
-      ctes.push(`released AS (
-         UPDATE scans_source_leases SET holder = NULL, expires_at = 0
-          WHERE data_source_id = ? AND slot = ? AND holder = ? RETURNING slot)`);
+      ctes.push(`released AS (${RELEASE_LEASE_SQL} RETURNING slot)`);
       bindings.push(wrapUp.lease.dataSourceId, wrapUp.lease.slot, wrapUp.lease.holder);
     }
     if (outcome.status === 'succeeded' && outcome.state) {
@@ -725,10 +862,7 @@ export class KnexScanStore implements ScanStore {
          INSERT INTO scans_table_state
                 (data_source_id, table_ref, fingerprint, rule_set_id, rule_set_version, run_id, scanned_at)
          SELECT ?, ?, ?, ?, ?::integer, ?, ? WHERE EXISTS (SELECT 1 FROM finished)
-         ON CONFLICT (data_source_id, table_ref) DO UPDATE SET
-           fingerprint = excluded.fingerprint, rule_set_id = excluded.rule_set_id,
-           rule_set_version = excluded.rule_set_version, run_id = excluded.run_id,
-           scanned_at = excluded.scanned_at
+         ${TABLE_STATE_CONFLICT}
          RETURNING 1)`);
       bindings.push(
         outcome.state.dataSourceId,
@@ -750,53 +884,16 @@ export class KnexScanStore implements ScanStore {
     }
     // Every data-modifying CTE runs whether or not it is referenced; `relaxed` is a plain
     // SELECT, so it is referenced to run.
-    const result: unknown = await trx.raw(
+    const result: unknown = await this.knex.raw(
       `WITH ${ctes.join(',\n')}
-       SELECT (SELECT count(*) FROM finished)::integer AS finished, (SELECT v FROM relaxed) AS relaxed`,
+       SELECT (SELECT count(*) FROM finished)::integer AS finished, (SELECT v FROM relaxed) AS relaxed,
+              counted.tables_done, counted.tables_total, counted.phase
+         FROM (SELECT 1) AS one LEFT JOIN counted ON true`,
       bindings,
     );
-    return num(rowsOf(result)[0]?.finished) === 1;
-  }
-
-  /** The portable (SQLite) form of `finishTableRowPostgres`, one statement per row. */
-  private async finishTableRow(
-    trx: Knex.Transaction,
-    runId: string,
-    tableRef: string,
-    token: string,
-    outcome: TableOutcome,
-    wrapUp: TableWrapUp,
-  ): Promise<boolean> {
-    if (wrapUp.lease) await this.releaseIn(trx, wrapUp.lease);
-    const updated = await trx('scans_run_tables')
-      .where({ run_id: runId, table_ref: tableRef, token, status: 'running' })
-      .update({
-        status: outcome.status,
-        ended_at: outcome.now,
-        duration_ms: Math.round(outcome.durationMs),
-        rows_sampled: outcome.rowsSampled,
-        columns: outcome.columns,
-        labels: outcome.labels,
-        error: outcome.error,
-        updated_at: outcome.now,
-      });
-    if (updated !== 1) return false;
-    if (outcome.status === 'succeeded' && outcome.state) {
-      await trx('scans_table_state')
-        .insert({
-          data_source_id: outcome.state.dataSourceId,
-          table_ref: tableRef,
-          fingerprint: outcome.state.fingerprint,
-          rule_set_id: outcome.state.ruleSetId,
-          rule_set_version: outcome.state.ruleSetVersion,
-          run_id: runId,
-          scanned_at: outcome.now,
-        })
-        .onConflict(['data_source_id', 'table_ref'])
-        .merge(['fingerprint', 'rule_set_id', 'rule_set_version', 'run_id', 'scanned_at']);
-    }
-    if (wrapUp.log) await this.insertLogs(trx, [wrapUp.log]);
-    return true;
+    const row = rowsOf(result)[0]!;
+    if (num(row.finished) !== 1) return { recorded: false, finalize: false };
+    return { recorded: true, finalize: completesRun(row) };
   }
 
   async releaseTable(
@@ -1011,14 +1108,8 @@ export class KnexScanStore implements ScanStore {
    */
   private async acquireIn(db: Knex, request: LeaseRequest): Promise<number | undefined> {
     const { dataSourceId, slots, holder, nowMs, ttlMs } = request;
-    const lock = this.isPostgres ? 'FOR UPDATE SKIP LOCKED' : '';
     const result: unknown = await db.raw(
-      `UPDATE scans_source_leases SET holder = ?, expires_at = ?
-        WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
-          AND slot = (SELECT slot FROM scans_source_leases
-                       WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
-                       ORDER BY random() LIMIT 1 ${lock})
-        RETURNING slot`,
+      ACQUIRE_LEASE_SQL(this.isPostgres ? 'FOR UPDATE SKIP LOCKED' : ''),
       [holder, nowMs + ttlMs, dataSourceId, nowMs, dataSourceId, slots, nowMs],
     );
     const rows = (
@@ -1028,9 +1119,7 @@ export class KnexScanStore implements ScanStore {
   }
 
   private async releaseIn(db: Knex, lease: HeldLease): Promise<void> {
-    await db('scans_source_leases')
-      .where({ data_source_id: lease.dataSourceId, slot: lease.slot, holder: lease.holder })
-      .update({ holder: null, expires_at: 0 });
+    await db.raw(RELEASE_LEASE_SQL, [lease.dataSourceId, lease.slot, lease.holder]);
   }
 
   async renewLease(

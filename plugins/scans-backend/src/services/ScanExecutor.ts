@@ -24,7 +24,7 @@ import type {
   TableState,
 } from '../database/ScanStore';
 import { buildTableBatch, discoveredTableRef, toIngestProfile, type ColumnFindings } from './batch';
-import { scanStateFingerprint, toIngestLabel } from './classification';
+import { classifySample, scanStateFingerprint } from './classification';
 import type { Collaborators } from './collaborators';
 import { errorText, isTransientError, RunCanceledError, TableTimeoutError } from './errors';
 import { RunContextCache, type RunContext } from './RunContextCache';
@@ -691,25 +691,25 @@ export class ScanExecutor {
         );
         throwIfAborted(signal);
         rowsSampled = sample.rows.length;
-        const neighbourColumns = table.columns.map(c => c.name);
+        const columnInfo = new Map(included.map(c => [c.name, c]));
+        const columnLabels = classifySample(engine, {
+          schema: table.schema,
+          table: table.name,
+          neighbourColumns: table.columns.map(c => c.name),
+          columns: sample.columns.map(name => {
+            const column = columnInfo.get(name);
+            return {
+              name,
+              ...(column?.dataType ? { dataType: column.dataType } : {}),
+              ...(column?.comment ? { comment: column.comment } : {}),
+            };
+          }),
+          rows: sample.rows,
+        });
         sample.columns.forEach((name, index) => {
-          const column = included.find(c => c.name === name);
-          const values = sample.rows.map(values => values[index]);
-          const columnLabels = engine
-            .classifyColumn(
-              {
-                name,
-                tableName: table.name,
-                schemaName: table.schema,
-                dataType: column?.dataType,
-                comment: column?.comment ?? undefined,
-                neighbourColumns,
-              },
-              values,
-            )
-            .map(toIngestLabel);
-          labels += columnLabels.length;
-          findings.set(name, { labels: columnLabels });
+          const found = columnLabels[index] ?? [];
+          labels += found.length;
+          findings.set(name, { labels: found });
         });
       }
       let rowCount: number | null = null;

@@ -30,6 +30,39 @@ export function createConfiguredEngine(
   });
 }
 
+/** One table's sample, as the classifier sees it (values stay in memory, never stored). */
+export interface ClassifyRequest {
+  schema: string;
+  table: string;
+  /** Every column of the table: context for the name rules. */
+  neighbourColumns: string[];
+  /** The sampled columns, in the order of each row's values. */
+  columns: { name: string; dataType?: string; comment?: string }[];
+  rows: unknown[][];
+}
+
+/** The labels of each sampled column, in the order of `request.columns`. */
+export function classifySample(
+  engine: ColumnClassifier,
+  request: ClassifyRequest,
+): IngestLabel[][] {
+  return request.columns.map((column, index) =>
+    engine
+      .classifyColumn(
+        {
+          name: column.name,
+          tableName: request.table,
+          schemaName: request.schema,
+          dataType: column.dataType,
+          comment: column.comment,
+          neighbourColumns: request.neighbourColumns,
+        },
+        request.rows.map(values => values[index]),
+      )
+      .map(toIngestLabel),
+  );
+}
+
 /**
  * The change fingerprint a table's scan state keeps: the connector's with the revision of the
  * classification configuration, so an incremental scan after a steward changed classifiers or
