@@ -343,6 +343,109 @@ describe(`lineage API (${engine})`, () => {
     expect(audited.map(a => a.actor)).toContain('user:default/l-data-steward');
   });
 
+  it('joins OpenLineage datasets of registered data sources to their scanned tables', async () => {
+    const registered = await server.request('/api/datasources', {
+      method: 'POST',
+      json: {
+        name: 'Shop',
+        type: 'postgres',
+        config: {
+          host: 'shop-db.internal',
+          port: 5433,
+          database: 'shop',
+          user: 'reader',
+          password: 'not-used-here',
+        },
+      },
+    });
+    expect(registered.status, await registered.clone().text()).toBe(201);
+    const dataSourceId = ((await registered.json()) as { id: string }).id;
+    const ingested = await server.request('/api/data-catalog/ingest/tables', {
+      method: 'POST',
+      token: scansToken,
+      json: {
+        batches: [
+          tableBatch({
+            dataSourceId,
+            dataSourceName: 'Shop',
+            database: 'shop',
+            schema: 'public',
+            table: { name: 'orders', foreignKeys: [], primaryKey: ['id'] },
+            columns: [column('id', 1, { dataType: 'integer' }), column('email', 2)],
+          }),
+        ],
+      },
+    });
+    expect(ingested.status).toBe(200);
+    const orders = tableRef(dataSourceId, 'shop', 'public', 'orders');
+    const exported = datasetRef('s3://exports', 'orders.csv');
+    // The naming spec's PostgreSQL address: scheme, host (any case) and port; `db.schema.table`.
+    const source = { namespace: 'postgres://SHOP-DB.internal:5433', name: 'shop.public.orders' };
+    const posted = await call<OpenLineageIngestResponse>(
+      'POST',
+      '/openlineage',
+      {
+        eventType: 'COMPLETE',
+        eventTime: '2026-11-20T10:00:00.000Z',
+        run: { runId: crypto.randomUUID() },
+        job: { namespace: 'airflow', name: 'export_orders' },
+        producer: 'https://example.com/airflow',
+        inputs: [source],
+        outputs: [
+          {
+            namespace: 's3://exports',
+            name: 'orders.csv',
+            facets: {
+              columnLineage: {
+                fields: { contact: { inputFields: [{ ...source, field: 'email' }] } },
+              },
+            },
+          },
+        ],
+      },
+      tokens['data-steward'],
+    );
+    expect(posted.status).toBe(200);
+    expect(posted.body.datasets).toEqual([orders, exported]);
+    const graph = await lineageOf(orders, '&direction=downstream');
+    expect(graph.body.edges.map(e => [e.from, e.to, e.kind])).toContainEqual([
+      orders,
+      exported,
+      'openlineage',
+    ]);
+    const email = columnRef(dataSourceId, 'shop', 'public', 'orders', 'email');
+    const columnGraph = await lineageOf(email, '&direction=downstream');
+    expect(columnGraph.body.nodes.map(n => n.ref)).toContain(
+      datasetColumnRef('s3://exports', 'orders.csv', 'contact'),
+    );
+    // No stand-in asset for the scanned table, which keeps the columns its scan found.
+    const standIn = datasetRef('postgres://SHOP-DB.internal:5433', 'shop.public.orders');
+    expect((await call('GET', `/assets/${encodeURIComponent(standIn)}`)).status).toBe(404);
+    const details = await call<AssetDetailsResponse>(
+      'GET',
+      `/assets/${encodeURIComponent(orders)}`,
+    );
+    expect(details.body.columns!.map(c => c.name)).toEqual(['id', 'email']);
+    // Another port is another server: a dataset of its own.
+    const elsewhere = await call<OpenLineageIngestResponse>(
+      'POST',
+      '/openlineage',
+      {
+        eventType: 'COMPLETE',
+        eventTime: '2026-11-20T11:00:00.000Z',
+        run: { runId: crypto.randomUUID() },
+        job: { namespace: 'airflow', name: 'copy_orders' },
+        producer: 'https://example.com/airflow',
+        inputs: [{ ...source, namespace: 'postgres://shop-db.internal:5432' }],
+        outputs: [],
+      },
+      tokens['data-steward'],
+    );
+    expect(elsewhere.body.datasets).toEqual([
+      datasetRef('postgres://shop-db.internal:5432', 'shop.public.orders'),
+    ]);
+  });
+
   it('imports a dbt manifest', async () => {
     const { status, body } = await call<DbtImportResponse>(
       'POST',

@@ -33,6 +33,7 @@ import { KnexLabelReviewStore } from './database/LabelReviewStore';
 import { migrateCatalogDatabase } from './database/migrations';
 import { createFactsRouter } from './factsRouter';
 import { LabelPropagation } from './lineage/LabelPropagation';
+import { HttpDataSourceEndpoints } from './lineage/datasetMatching';
 import { LineageService } from './lineage/LineageService';
 import { KnexLineageStore } from './lineage/LineageStore';
 import { createLineageRouter, lineageRoutes } from './lineageRouter';
@@ -52,6 +53,8 @@ export const dataCatalogPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         database: coreServices.database,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -113,6 +116,11 @@ export const dataCatalogPlugin = createBackendPlugin({
           store: lineageStore,
           catalog: store,
           logger: deps.logger,
+          dataSources: new HttpDataSourceEndpoints({
+            discovery: deps.discovery,
+            auth: deps.auth,
+            logger: deps.logger,
+          }),
         });
         const propagation = new LabelPropagation({
           knex,

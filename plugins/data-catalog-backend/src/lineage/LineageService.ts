@@ -38,6 +38,11 @@ import {
   type OpenLineageDataset,
   type OpenLineageRunEvent,
 } from './openLineage';
+import {
+  isDatabaseNamespace,
+  matchDataset,
+  type DataSourceEndpointDirectory,
+} from './datasetMatching';
 import { guessDialect, viewLineage, type SourceTable, type SqlDialect } from './viewLineage';
 
 /** Nodes one graph answer holds at most; the UI expands further lazily. */
@@ -103,6 +108,8 @@ export class LineageService {
       store: LineageStore;
       catalog: CatalogStore;
       logger: LoggerService;
+      /** Registered data sources, so OpenLineage datasets of scanned tables are those tables. */
+      dataSources?: DataSourceEndpointDirectory;
       now?: () => Date;
     },
   ) {}
@@ -441,8 +448,41 @@ export class LineageService {
     const eventTime = new Date(Date.parse(event.eventTime)).toISOString();
     const now = this.now();
     const datasets = [...event.inputs, ...event.outputs];
+    const keyOf = (d: { namespace: string; name: string }) => `${d.namespace}\u0000${d.name}`;
+    // A dataset that is a scanned table (its namespace is the address of a registered data
+    // source, the naming spec's) is that table: its lineage joins the scanned assets.
+    const scanned = new Map<string, { ref: string; columnRef: (field: string) => string }>();
+    const endpoints =
+      this.deps.dataSources && datasets.some(d => isDatabaseNamespace(d.namespace))
+        ? await this.deps.dataSources.list()
+        : [];
+    if (endpoints.length > 0) {
+      for (const dataset of datasets) {
+        const match = matchDataset(endpoints, dataset);
+        if (!match || scanned.has(keyOf(dataset))) continue;
+        const found = await this.relation(
+          match.dataSourceId,
+          match.database,
+          { schema: match.schema, table: match.table },
+          { columns: false },
+        );
+        if (!found) continue;
+        const { segments } = parseAssetRef(found.ref);
+        scanned.set(keyOf(dataset), {
+          ref: found.ref,
+          columnRef: field =>
+            columnRef(segments[0]!, segments[1]!, segments[2]!, segments[3]!, field),
+        });
+      }
+    }
+    const refOf = (d: { namespace: string; name: string }) =>
+      scanned.get(keyOf(d))?.ref ?? datasetRef(d.namespace, d.name);
+    const columnRefOf = (d: { namespace: string; name: string }, field: string) =>
+      scanned.get(keyOf(d))?.columnRef(field) ?? datasetColumnRef(d.namespace, d.name, field);
     // A namespace is the data source asset of its datasets: it may not take over a scanned one.
-    const namespaces = [...new Set(datasets.map(d => d.namespace))];
+    const namespaces = [
+      ...new Set(datasets.filter(d => !scanned.has(keyOf(d))).map(d => d.namespace)),
+    ];
     const taken = (
       await this.deps.catalog.getAssets(namespaces.map(ns => assetRef('datasource', [ns])))
     ).find(a => (a.technical as { source?: string }).source !== 'openlineage');
@@ -458,7 +498,6 @@ export class LineageService {
       Map<string, { name: string; type?: string; description?: string }>
     >();
     const docs = new Map<string, string | null>();
-    const keyOf = (d: { namespace: string; name: string }) => `${d.namespace}\u0000${d.name}`;
     const fieldsOf = (d: { namespace: string; name: string }) => {
       const k = keyOf(d);
       if (!fields.has(k)) fields.set(k, new Map());
@@ -480,12 +519,12 @@ export class LineageService {
             fieldsOf(input).set(input.field, { name: input.field });
           }
           columnEdges.push({
-            from: datasetColumnRef(input.namespace, input.name, input.field),
-            to: datasetColumnRef(output.namespace, output.name, field),
+            from: columnRefOf(input, input.field),
+            to: columnRefOf(output, field),
             kind: 'openlineage',
             level: 'column',
-            fromParent: datasetRef(input.namespace, input.name),
-            toParent: datasetRef(output.namespace, output.name),
+            fromParent: refOf(input),
+            toParent: refOf(output),
             details: {
               transformations: (input.transformations ?? []).map(t => ({
                 type: t.type,
@@ -503,8 +542,10 @@ export class LineageService {
     for (const dataset of datasets) {
       if (seen.has(keyOf(dataset))) continue;
       seen.add(keyOf(dataset));
-      const ref = datasetRef(dataset.namespace, dataset.name);
+      const ref = refOf(dataset);
       refs.push(ref);
+      // A scanned table keeps what its scans found; the event only adds lineage to it.
+      if (scanned.has(keyOf(dataset))) continue;
       let columns = [...fieldsOf(dataset).values()];
       if (columns.length === 0) {
         // No schema this time: keep the columns earlier events reported.
@@ -539,14 +580,8 @@ export class LineageService {
       await this.deps.knex(OPENLINEAGE_RUNS_TABLE).where('run_id', event.run.runId).first();
     const merge = (before: string | undefined, added: string[]) =>
       [...new Set([...(before ? (JSON.parse(before) as string[]) : []), ...added])].sort();
-    const inputs = merge(
-      previous?.inputs,
-      event.inputs.map(d => datasetRef(d.namespace, d.name)),
-    );
-    const outputs = merge(
-      previous?.outputs,
-      event.outputs.map(d => datasetRef(d.namespace, d.name)),
-    );
+    const inputs = merge(previous?.inputs, event.inputs.map(refOf));
+    const outputs = merge(previous?.outputs, event.outputs.map(refOf));
     const allColumnEdges = [
       ...(previous ? (JSON.parse(previous.column_edges) as LineageEdgeInput[]) : []),
       ...columnEdges,
