@@ -564,6 +564,10 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
         token: limitedToken,
       });
       expect(tree.body.items.map(i => i.ref)).toEqual([companies]);
+      // Hidden children are not even counted.
+      expect(tree.body.items[0].childCount).toBe(1);
+      const fullTree = await call<TreeResponse>(`/api/data-catalog/tree?parentRef=${enc(schema)}`);
+      expect(fullTree.body.items.find(i => i.ref === companies)?.childCount).toBe(2);
       const global = await call<{ hits: { ref: string }[] }>('/api/kernel/search?q=customer', {
         token: limitedToken,
       });
@@ -571,6 +575,40 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
       expect(hits).not.toContain(customers);
       expect(hits).not.toContain(customersEmail);
       expect(hits).toContain(customerNotes);
+    });
+  });
+
+  describe('ownership grants', () => {
+    it('IS_OWNED_BY sees an asset whichever of its owners the caller is, in lists and pages', async () => {
+      await admin('/api/rbac/roles', {
+        name: 'owned-reader',
+        permissions: [
+          {
+            permission: 'catalog.view',
+            condition: { rule: 'IS_OWNED_BY', params: { owners: '$caller' } },
+          },
+        ],
+      });
+      const ownerToken = await user('olga', 'owned-reader');
+      const before = await call<AssetDetailsResponse>(`/api/data-catalog/assets/${enc(payroll)}`);
+      // Olga is the second owner: lists (SQL) and the asset page (in memory) agree.
+      expect(
+        (await patch(payroll, { owners: ['group:default/hr', 'user:default/olga'] })).status,
+      ).toBe(200);
+      try {
+        const listed = await search('q=&type=table', ownerToken);
+        expect(listed.status).toBe(200);
+        expect(listed.body.items.map(i => i.ref)).toEqual([payroll]);
+        expect(listed.body.total).toBe(1);
+        const page = await call(`/api/data-catalog/assets/${enc(payroll)}`, { token: ownerToken });
+        expect(page.status).toBe(200);
+        const other = await call(`/api/data-catalog/assets/${enc(companies)}`, {
+          token: ownerToken,
+        });
+        expect(other.status).toBe(404);
+      } finally {
+        await patch(payroll, { owners: before.body.owners ?? [] });
+      }
     });
   });
 

@@ -104,12 +104,16 @@ describe(`search store counts (${engine})`, () => {
     // Past the cap the store reads the ranking-order index (and the name indexes for the
     // first ranks) instead of sorting every match: the pages must not change.
     const indexed = new KnexSearchStore(db.knex, { totalCap: 2 });
+    // Name-prefix buckets read by walking the ranking-order index instead of sorting them.
+    const walked = new KnexSearchStore(db.knex, { totalCap: 2, bucketWalkSize: 1 });
     const sorted = new KnexSearchStore(db.knex, { totalCap: 1_000_000 });
     const cases: Partial<SearchInput>[] = [
       { query: 'col', filters: {} },
       { query: 'orders', filters: {} },
       { query: 'public', filters: { type: ['column', 'table'] } },
       { query: 'col0', filters: { type: ['column'] } },
+      { query: 'col1', filters: {} },
+      { query: 'orders col', filters: {} },
       { query: '', filters: { type: ['column'] } },
       { query: '', filters: { label: ['PII.EMAIL'] } },
       { query: 'col', filters: { label: ['pii.email'] } },
@@ -119,6 +123,7 @@ describe(`search store counts (${engine})`, () => {
       const expected = await allPages(sorted, input);
       expect(expected.length).toBeGreaterThan(2);
       expect(await allPages(indexed, input)).toEqual(expected);
+      expect(await allPages(walked, input)).toEqual(expected);
     }
   });
 
@@ -151,5 +156,62 @@ describe(`search store counts (${engine})`, () => {
     expect(label.refs).toHaveLength(2);
     expect(label.refs).not.toContain(hidden);
     expect(label.facets.label).toEqual([{ value: 'pii.email', count: 2 }]);
+  });
+
+  it('counts the same whether matches are read in one pass or per dimension', async () => {
+    // Two columns deleted, so the status facet and the status filter have something to do.
+    const deleted = [columnRef('ds-1', 'crm', 'public', 'orders', 'col10'), hidden];
+    await db.knex(ASSETS_TABLE).whereIn('ref', deleted).update({ status: 'deleted' });
+    try {
+      // One pass over the text matches (SQLite) and the status-free first read, against a
+      // store that reads each dimension on its own.
+      const onePass = new KnexSearchStore(db.knex);
+      const perDimension = new KnexSearchStore(db.knex, { firstReadRows: 0, totalCap: 3 });
+      const cases: Partial<SearchInput>[] = [
+        { query: 'col', filters: {} },
+        { query: 'col', filters: { type: ['column'], status: ['active', 'deleted'] } },
+        { query: 'col', filters: { status: ['deleted'] } },
+        { query: 'orders', filters: { type: ['table', 'column'], dataSourceId: ['ds-1'] } },
+        { query: 'col0', filters: { label: ['pii.email'], schema: ['public'] } },
+        { query: '', filters: { type: ['column'], status: ['deleted'] } },
+        { query: '', filters: { label: ['pii.email'] } },
+        { query: 'nothing-like-this', filters: {} },
+      ];
+      for (const extra of cases) {
+        const input = columnsSearch({ ...extra, limit: 50 });
+        const a = await onePass.search(input);
+        const b = await new KnexSearchStore(db.knex, { firstReadRows: 0 }).search(input);
+        expect(a).toEqual(b);
+        // With a tiny total cap the facets are still exact (fewer matches than the sample).
+        const c = await perDimension.search(input);
+        expect(c.facets).toEqual(a.facets);
+        expect(c.facetsApproximate).toBe(false);
+      }
+      // A first read too small to hold every match: samples it can fill come from it, the
+      // rest is queried; either way totals are capped and facets flagged as sampled.
+      const partial = new KnexSearchStore(db.knex, {
+        firstReadRows: 6,
+        totalCap: 3,
+        facetSample: 2,
+      });
+      const sampled = await partial.search(columnsSearch({ query: 'col', limit: 2 }));
+      expect(sampled).toMatchObject({ total: 3, totalExact: false, facetsApproximate: true });
+      expect(sum(sampled.facets.type)).toBe(2);
+      expect(sum(sampled.facets.status)).toBe(2);
+      expect(new Set(await allPages(partial, columnsSearch({ query: 'col', limit: 2 })))).toEqual(
+        new Set(await allPages(onePass, columnsSearch({ query: 'col', limit: 2 }))),
+      );
+      const deletedOnly = await onePass.search(
+        columnsSearch({ query: 'col', filters: { status: ['deleted'] } }),
+      );
+      expect(deletedOnly.refs.sort()).toEqual([...deleted].sort());
+      // Every match is counted by status: the 10 active columns and the table, 2 deleted.
+      expect(deletedOnly.facets.status).toEqual([
+        { value: 'active', count: 11 },
+        { value: 'deleted', count: 2 },
+      ]);
+    } finally {
+      await db.knex(ASSETS_TABLE).whereIn('ref', deleted).update({ status: 'active' });
+    }
   });
 });

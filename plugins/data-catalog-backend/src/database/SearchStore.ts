@@ -11,6 +11,8 @@ import { ASSETS_TABLE, LABELS_TABLE } from './migrations';
 import {
   FACETS_TABLE,
   FTS_TABLE,
+  NAME_RANK_INDEX,
+  QUALIFIED_NAME_RANK_INDEX,
   SEARCH_DOCUMENT_SQL,
   SEARCH_ORDER_INDEX,
   SEARCH_ORDER_SQL,
@@ -81,12 +83,32 @@ const MAX_OFFSET = 10_000;
 const TOTAL_CAP = 1_000;
 /** Facets are counted exactly over at most this many matches, else over the first this many. */
 const FACET_SAMPLE = 1_000;
+/**
+ * A first-ranks bucket of a broad text search with at least this many names is read by
+ * walking the ranking-order index (it soon fills the page); a smaller one is sorted.
+ */
+const BUCKET_WALK_SIZE = 50_000;
+/**
+ * A text search first reads the matches of its words (with the label, tag, owner and term
+ * filters and access, not the column filters) up to this many, once, with their facets. The
+ * matches, the total and the facet samples of the column dimensions are worked out from
+ * these rows when they hold them all, or hold enough of each to fill a sample; only what
+ * they cannot answer is queried again (PostgreSQL reads a common word's whole trigram
+ * index for every statement, SQLite its full-text index for a selective filter).
+ */
+const FIRST_READ_ROWS = 2_000;
+/** PostgreSQL: a name-prefix bucket with at most this many distinct names is merged per name. */
+const PREFIX_MERGE_NAMES = 200;
 
 export interface SearchStoreOptions {
   /** Count totals exactly up to this many matches (default 1,000). */
   totalCap?: number;
   /** Count facets over at most this many matches (default 1,000). */
   facetSample?: number;
+  /** SQLite: walk the ranking-order index for a name-prefix bucket this large (default 50,000). */
+  bucketWalkSize?: number;
+  /** Rows of a search's first read (see FIRST_READ_ROWS; default 2,000; 0 skips it). */
+  firstReadRows?: number;
 }
 
 /** The single-valued facets and the `catalog_assets` column each counts. */
@@ -100,6 +122,50 @@ const COLUMN_FACETS = {
 type ColumnFacet = keyof typeof COLUMN_FACETS;
 /** A match as the facet counting reads it: its ref and single-valued facet columns. */
 type FacetRow = { ref: string } & Record<ColumnFacet, string | null>;
+/** A text match as the one-pass read returns it: its facet columns and sensitivity rank. */
+type ScannedRow = FacetRow & { sensitivityRank: number | string };
+const COLUMN_FACET_NAMES = Object.keys(COLUMN_FACETS) as ColumnFacet[];
+
+/** A search's first read (`readFirstMatches`). */
+interface FirstMatches {
+  /** True when it holds every match. */
+  complete: boolean;
+  /**
+   * Its rows passing every column filter (or all but `except`), at most `size`; undefined
+   * when the read is incomplete and holds fewer than `size` of them (they must be queried).
+   */
+  subset(
+    filters: SearchFilters,
+    except: ColumnFacet | undefined,
+    size: number,
+  ): FacetRow[] | undefined;
+}
+
+/**
+ * Whether a row passes the search's filters on the single-valued columns, all or all but
+ * `except`: the same tests `base` makes in SQL.
+ */
+function passesColumnFilters(row: ScannedRow, f: SearchFilters, except?: ColumnFacet): boolean {
+  if (except !== 'type' && f.type?.length && !f.type.includes(row.type as AssetType)) return false;
+  if (
+    except !== 'dataSourceId' &&
+    f.dataSourceId?.length &&
+    !f.dataSourceId.includes(row.dataSourceId ?? '')
+  )
+    return false;
+  if (except !== 'schema' && f.schema?.length && !f.schema.includes(row.schema ?? '')) return false;
+  if (
+    except !== 'sensitivity' &&
+    f.sensitivity?.length &&
+    !f.sensitivity.some(level => sensitivityRank(level) === Number(row.sensitivityRank))
+  )
+    return false;
+  if (except !== 'status') {
+    const statuses: string[] = f.status?.length ? f.status : ['active'];
+    if (!statuses.includes(row.status ?? '')) return false;
+  }
+  return true;
+}
 
 function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, c => `\\${c}`)}%`;
@@ -148,6 +214,8 @@ export class KnexSearchStore {
   private readonly postgres: boolean;
   private readonly totalCap: number;
   private readonly facetSample: number;
+  private readonly bucketWalkSize: number;
+  private readonly firstReadRows: number;
 
   constructor(
     private readonly knex: Knex,
@@ -156,6 +224,8 @@ export class KnexSearchStore {
     this.postgres = ['pg', 'postgres', 'postgresql'].includes(String(knex.client.config.client));
     this.totalCap = options.totalCap ?? TOTAL_CAP;
     this.facetSample = options.facetSample ?? FACET_SAMPLE;
+    this.bucketWalkSize = options.bucketWalkSize ?? BUCKET_WALK_SIZE;
+    this.firstReadRows = options.firstReadRows ?? FIRST_READ_ROWS;
   }
 
   async search(input: SearchInput): Promise<SearchResult> {
@@ -173,7 +243,13 @@ export class KnexSearchStore {
       const query = (
         only
           ? this.knex(ASSETS_TABLE).where(only)
-          : this.base(input, matcher, undefined, this.knex, broad && !q && !this.postgres)
+          : this.base(
+              input,
+              matcher,
+              undefined,
+              this.knex,
+              broad && !q && !this.postgres ? SEARCH_ORDER_INDEX : undefined,
+            )
       ).select(`${ASSETS_TABLE}.ref`);
       if (q) {
         query.orderByRaw(
@@ -186,18 +262,46 @@ export class KnexSearchStore {
       for (const order of SEARCH_ORDER_SQL) query.orderByRaw(order);
       return query.offset(offset).limit(input.limit) as Promise<{ ref: string }[]>;
     };
-    // The matches, up to the caps (one read): their count is the total, exact up to
-    // `totalCap`; they are also the facet sample of the unfiltered dimensions.
-    const matches = (await this.base(input, matcher)
-      .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
-      .limit(Math.max(this.totalCap, this.facetSample) + 1)) as FacetRow[];
+    // A text search: its matches without the column filters, once (see FIRST_READ_ROWS).
+    // (Without text, the filters' own indexes answer each read sooner.)
+    const wide =
+      words.length > 0 && input.facets && this.firstReadRows > 0
+        ? await this.readFirstMatches(input, matcher)
+        : undefined;
+    // The matches, up to the caps: their count is the total, exact up to `totalCap`; they
+    // are also the facet sample of the unfiltered dimensions.
+    const cap = Math.max(this.totalCap, this.facetSample);
+    let anyStatus: FacetRow[] | undefined;
+    let matches: FacetRow[] | undefined = wide?.subset(
+      input.filters,
+      undefined,
+      wide.complete ? Infinity : cap + 1,
+    );
+    // Every match known (the first read held them all).
+    const complete = wide?.complete ?? false;
+    if (!matches) {
+      // Read without the status filter first: that is the status facet's own sample, and
+      // when it holds every such match, the matches are those with the status asked for.
+      anyStatus = (await this.base(input, matcher, 'status')
+        .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+        .limit(cap + 1)) as FacetRow[];
+      const statuses: string[] = input.filters.status?.length ? input.filters.status : ['active'];
+      matches =
+        anyStatus.length <= cap
+          ? anyStatus.filter(row => statuses.includes(row.status ?? ''))
+          : ((await this.base(input, matcher)
+              .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+              .limit(cap + 1)) as FacetRow[]);
+    }
     const broad = matches.length > this.totalCap;
     let refs: string[];
     let total = Math.min(matches.length, this.totalCap);
     let totalExact = !broad;
     let sample: FacetRow[] | undefined = matches;
-    if (broad && q) refs = (await this.broadTextPage(input, words, offset)).map(r => r.ref);
-    else if (broad) refs = (await rankedPage(true)).map(r => r.ref);
+    // Every match known: rank just them, however many past the cap.
+    if (broad && q && !complete)
+      refs = (await this.broadTextPage(input, words, offset)).map(r => r.ref);
+    else if (broad && !complete) refs = (await rankedPage(true)).map(r => r.ref);
     else if (matches.length === 0) refs = [];
     else {
       // Few matches: rank just them, by ref, without matching the words again.
@@ -225,11 +329,18 @@ export class KnexSearchStore {
       refs = ordered.slice(offset, offset + input.limit);
       sample = undefined;
     }
+    const fuzzy = fuzzyOrder !== null;
 
     let facets: SearchResult['facets'] = {};
     let facetsApproximate = false;
     if (input.facets)
-      ({ facets, approximate: facetsApproximate } = await this.countFacets(input, matcher, sample));
+      ({ facets, approximate: facetsApproximate } = await this.countFacets(
+        input,
+        matcher,
+        sample,
+        fuzzy ? undefined : wide,
+        fuzzy ? undefined : anyStatus,
+      ));
     const more = totalExact
       ? offset + refs.length < total
       : refs.length === input.limit && offset + refs.length <= MAX_OFFSET;
@@ -240,7 +351,36 @@ export class KnexSearchStore {
       facets,
       facetsApproximate,
       nextCursor: more ? encodeOffset(offset + refs.length) : null,
-      fuzzy: fuzzyOrder !== null,
+      fuzzy,
+    };
+  }
+
+  /**
+   * The first `firstReadRows` assets matching the words (and the related filters and access,
+   * not the column filters), with their single-valued facets.
+   */
+  private async readFirstMatches(
+    input: SearchInput,
+    matcher: (query: Knex.QueryBuilder) => void,
+  ): Promise<FirstMatches> {
+    const rows = (await this.base(input, matcher, COLUMN_FACET_NAMES)
+      .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns(), {
+        sensitivityRank: `${ASSETS_TABLE}.sensitivity_rank`,
+      })
+      .limit(this.firstReadRows + 1)) as ScannedRow[];
+    const complete = rows.length <= this.firstReadRows;
+    return {
+      complete,
+      subset(filters, except, size) {
+        const out: FacetRow[] = [];
+        for (const row of rows) {
+          if (!passesColumnFilters(row, filters, except)) continue;
+          out.push(row);
+          if (out.length >= size) break;
+        }
+        // Without every match, only a full sample stands for them.
+        return complete || out.length >= size ? out : undefined;
+      },
     };
   }
 
@@ -255,6 +395,10 @@ export class KnexSearchStore {
     matcher: (query: Knex.QueryBuilder) => void,
     /** The first matches of every filter, when already read (the unfiltered dimensions' sample). */
     known?: FacetRow[],
+    /** The matches without the column filters, when read first (`readFirstMatches`). */
+    wide?: FirstMatches,
+    /** The first matches of every filter but status, when already read. */
+    anyStatus?: FacetRow[],
   ): Promise<{ facets: SearchResult['facets']; approximate: boolean }> {
     const f = input.filters;
     // A dimension is counted without its own filter; unfiltered ones share one sample.
@@ -270,12 +414,15 @@ export class KnexSearchStore {
     // PostgreSQL samples on several pooled connections at once.
     await Promise.all(
       [...groups].map(async ([except, dimensions]) => {
-        const sample =
-          except === undefined && known
-            ? known.slice(0, this.facetSample + 1)
-            : ((await this.base(input, matcher, except)
-                .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
-                .limit(this.facetSample + 1)) as FacetRow[]);
+        let sample: FacetRow[] | undefined;
+        if (except === undefined && known) sample = known.slice(0, this.facetSample + 1);
+        else if (except === 'status' && anyStatus)
+          sample = anyStatus.slice(0, this.facetSample + 1);
+        else if (wide && except !== undefined && except in COLUMN_FACETS)
+          sample = wide.subset(input.filters, except as ColumnFacet, this.facetSample + 1);
+        sample ??= (await this.base(input, matcher, except)
+          .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+          .limit(this.facetSample + 1)) as FacetRow[];
         if (sample.length > this.facetSample) {
           approximate = true;
           sample.length = this.facetSample;
@@ -325,45 +472,73 @@ export class KnexSearchStore {
     dimensions: SearchFacet[],
   ): Promise<{ facet: SearchFacet; value: string; count: number }[]> {
     if (refs.length === 0) return [];
-    const inRefs = (query: Knex.QueryBuilder) => {
-      if (this.postgres) query.whereRaw('asset_ref = any(?::text[])', [refs]);
-      else query.whereIn('asset_ref', refs);
-      return query;
-    };
     const curated = dimensions.filter(
       (d): d is 'tag' | 'owner' | 'term' => d === 'tag' || d === 'owner' || d === 'term',
     );
-    const queries: Promise<{ facet: SearchFacet; value: string; count: number | string }[]>[] = [];
-    if (dimensions.includes('label'))
-      queries.push(
-        inRefs(
+    type Counted = { facet: SearchFacet; value: string; count: number | string };
+    const queries: Promise<Counted[]>[] = [];
+    if (this.postgres) {
+      // One index lookup per ref (a lateral join kept as one by `offset 0`): with a long
+      // `= any(…)` list, or a plain join, the planner reads and hashes the whole table instead.
+      const perRef = async (select: string, lookup: string, bindings: unknown[]) =>
+        (
+          (await this.knex.raw(
+            `select ${select}, count(*) as count
+               from unnest(?::text[]) as r(ref)
+               cross join lateral (${lookup} offset 0) as hit
+              group by 1, 2`,
+            [refs, ...bindings] as Knex.RawBinding[],
+          )) as { rows: Counted[] }
+        ).rows;
+      if (dimensions.includes('label'))
+        queries.push(
+          perRef(
+            `'label' as facet, hit.classifier_id as value`,
+            `select classifier_id from ${LABELS_TABLE} where asset_ref = r.ref and status <> 'rejected'`,
+            [],
+          ),
+        );
+      if (curated.length)
+        queries.push(
+          perRef(
+            'hit.facet as facet, hit.value as value',
+            `select facet, value from ${FACETS_TABLE} where asset_ref = r.ref and facet = any(?::text[])`,
+            [curated],
+          ),
+        );
+    } else {
+      if (dimensions.includes('label'))
+        queries.push(
           this.knex(LABELS_TABLE)
             .select({ facet: this.knex.raw("'label'"), value: 'classifier_id' })
             .count({ count: '*' })
             .whereNot('status', 'rejected')
+            .whereIn('asset_ref', refs)
             .groupBy('classifier_id'),
-        ),
-      );
-    if (curated.length)
-      queries.push(
-        inRefs(
+        );
+      if (curated.length)
+        queries.push(
           this.knex(FACETS_TABLE)
             .select('facet', 'value')
             .count({ count: '*' })
             .whereIn('facet', curated)
+            .whereIn('asset_ref', refs)
             .groupBy('facet', 'value'),
-        ),
-      );
+        );
+    }
     return (await Promise.all(queries))
       .flat()
       .map(r => ({ facet: r.facet, value: String(r.value), count: Number(r.count) }));
   }
 
   /**
-   * A query found in more than `totalCap` assets: the page in ranking order
-   * without sorting every match. The assets whose name or qualified name starts with the
-   * query (the first ranks) come from the name indexes; the others from the ranking-order
-   * index, read until the page is full, each tested for the words.
+   * A query found in more than `totalCap` assets: the page in ranking order without
+   * sorting every match. The first ranks are buckets read in turn: the exact names, the
+   * exact qualified names, the names and then the qualified names that start with the
+   * query. Each bucket is read the cheaper way for its size (a bounded count on its name
+   * index decides): a small one from the name index, sorted; a large one by walking the
+   * ranking-order index until the page is full. The other matches (the tail) come from the
+   * ranking-order index too, each tested for the words.
    */
   private async broadTextPage(
     input: SearchInput,
@@ -376,83 +551,229 @@ export class KnexSearchStore {
     const upper = `${q}\u{10FFFF}`;
     const bytewise = (column: string) => (this.postgres ? `${column} collate "C"` : column);
     const prefixOf = (column: string) => `(${bytewise(column)} >= ? and ${bytewise(column)} < ?)`;
-    const startsWithQuery = (query: Knex.QueryBuilder) =>
-      query.whereRaw(`(${prefixOf('name_lower')} or ${prefixOf('qualified_name_lower')})`, [
-        q,
-        upper,
-        q,
-        upper,
-      ]);
+    const namePrefix = (query: Knex.QueryBuilder) =>
+      query.whereRaw(prefixOf('name_lower'), [q, upper]);
+    const qualifiedPrefix = (query: Knex.QueryBuilder) =>
+      query.whereRaw(prefixOf('qualified_name_lower'), [q, upper]);
+    const exactName = (query: Knex.QueryBuilder) =>
+      query.whereRaw(`${bytewise('name_lower')} = ?`, [q]);
+    const exactQualified = (query: Knex.QueryBuilder) =>
+      query.whereRaw(`${bytewise('qualified_name_lower')} = ?`, [q]);
     const containsWords = (query: Knex.QueryBuilder) => {
       const contains = this.postgres ? 'strpos' : 'instr';
       for (const word of words)
         query.whereRaw(`${contains}(${SEARCH_DOCUMENT_SQL}, ?) > 0`, [word]);
     };
-    const head = this.base(input, containsWords).select(`${ASSETS_TABLE}.ref`);
-    startsWithQuery(head).orderByRaw(
-      `case when name_lower = ? then 0 when qualified_name_lower = ? then 1
-            when ${prefixOf('name_lower')} then 2 else 3 end`,
-      [q, q, q, upper],
-    );
-    for (const order of SEARCH_ORDER_SQL) head.orderByRaw(order);
-    const headRows = (await head.limit(offset + input.limit)) as { ref: string }[];
-    const page = headRows.slice(offset);
-    if (page.length === input.limit) return page;
-    // Fewer head rows than the page's end: there are exactly headRows.length of them.
-    const tail = this.base(input, containsWords, undefined, this.knex, !this.postgres)
+    // Disjoint, in rank order. A name that equals or starts with the query holds every
+    // word (the search document holds the lower-cased name and qualified name), so the
+    // buckets need no word test and read only their name index. An exact bucket is read
+    // in ranking order from it; a prefix bucket is sorted, unless so large that walking the
+    // ranking-order index fills the page sooner.
+    const buckets: {
+      index: string;
+      column: 'name_lower' | 'qualified_name_lower';
+      bound: (query: Knex.QueryBuilder) => Knex.QueryBuilder;
+      only: (query: Knex.QueryBuilder) => void;
+      prefix: boolean;
+    }[] = [
+      {
+        index: NAME_RANK_INDEX,
+        column: 'name_lower',
+        bound: exactName,
+        only: exactName,
+        prefix: false,
+      },
+      {
+        index: QUALIFIED_NAME_RANK_INDEX,
+        column: 'qualified_name_lower',
+        bound: exactQualified,
+        only: query => exactQualified(query).whereNot(exactName),
+        prefix: false,
+      },
+      {
+        index: NAME_RANK_INDEX,
+        column: 'name_lower',
+        bound: namePrefix,
+        only: query => namePrefix(query).whereNot(exactName).whereNot(exactQualified),
+        prefix: true,
+      },
+      {
+        index: QUALIFIED_NAME_RANK_INDEX,
+        column: 'qualified_name_lower',
+        bound: qualifiedPrefix,
+        only: query => qualifiedPrefix(query).whereNot(namePrefix).whereNot(exactQualified),
+        prefix: true,
+      },
+    ];
+    const page: { ref: string }[] = [];
+    let skip = offset;
+    for (const bucket of buckets) {
+      const want = skip + input.limit - page.length;
+      let rows: { ref: string }[];
+      if (this.postgres && bucket.prefix) {
+        rows = await this.prefixBucketPostgres(input, bucket, want);
+      } else {
+        // PostgreSQL reads an exact bucket in order from its name index by itself.
+        const size = this.postgres
+          ? undefined
+          : await this.boundedCount(bucket.bound, this.bucketWalkSize);
+        if (size === 0) continue;
+        const walk = bucket.prefix && size !== undefined && size >= this.bucketWalkSize;
+        const read = this.base(
+          input,
+          bucket.only,
+          undefined,
+          this.knex,
+          this.postgres ? undefined : walk ? SEARCH_ORDER_INDEX : bucket.index,
+        ).select(`${ASSETS_TABLE}.ref`);
+        for (const order of SEARCH_ORDER_SQL) read.orderByRaw(order);
+        rows = (await read.limit(want)) as { ref: string }[];
+      }
+      page.push(...rows.slice(skip));
+      if (page.length === input.limit) return page;
+      // Fewer rows than wanted: the bucket holds exactly rows.length matches.
+      skip = Math.max(0, skip - rows.length);
+    }
+    const tail = this.base(
+      input,
+      containsWords,
+      undefined,
+      this.knex,
+      this.postgres ? undefined : SEARCH_ORDER_INDEX,
+    )
       .select(`${ASSETS_TABLE}.ref`)
-      .whereNot(query => startsWithQuery(query));
+      .whereNot(query => namePrefix(query).orWhere(qualifiedPrefix));
     for (const order of SEARCH_ORDER_SQL) tail.orderByRaw(order);
-    const tailRows = (await tail
-      .offset(Math.max(0, offset - headRows.length))
-      .limit(input.limit - page.length)) as { ref: string }[];
+    const tailRows = (await tail.offset(skip).limit(input.limit - page.length)) as {
+      ref: string;
+    }[];
     return [...page, ...tailRows];
   }
 
-  /** `catalog_assets` narrowed by the caller's access, the query words and every filter but `except`. */
+  /** Rows of `catalog_assets` matching `where` (an indexed name condition), counted up to `cap`. */
+  private async boundedCount(
+    where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+    cap: number,
+  ): Promise<number> {
+    const inner = where(this.knex(ASSETS_TABLE).select(this.knex.raw('1'))).limit(cap);
+    const [row] = (await this.knex.from(inner.as('bounded')).count({ count: '*' })) as {
+      count: number | string;
+    }[];
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * PostgreSQL, a name-prefix bucket: its planner would walk the ranking-order index, and
+   * long names (which rank late) would have it read most of the catalog. Instead, the
+   * distinct names in the prefix range (few, e.g. `email_1` … `email_8`) are each read in
+   * ranking order from the name index and merged; when there are many, the bucket's rows
+   * are sorted.
+   */
+  private async prefixBucketPostgres(
+    input: SearchInput,
+    bucket: {
+      column: 'name_lower' | 'qualified_name_lower';
+      bound: (query: Knex.QueryBuilder) => Knex.QueryBuilder;
+      only: (query: Knex.QueryBuilder) => void;
+    },
+    want: number,
+  ): Promise<{ ref: string }[]> {
+    const keys = SEARCH_ORDER_SQL.map((order, i) => {
+      const desc = order.endsWith(' desc');
+      return { expr: desc ? order.slice(0, -5) : order, alias: `k${i}`, desc };
+    });
+    const ranked = (extra?: (query: Knex.QueryBuilder) => void) =>
+      this.base(input, query => {
+        bucket.only(query);
+        extra?.(query);
+      }).select(`${ASSETS_TABLE}.ref`, ...keys.map(k => this.knex.raw(`${k.expr} as ${k.alias}`)));
+    // Read in ranking order (the name index's order within one name), merged by the keys.
+    const merged = keys.map(k => `bucket.${k.alias}${k.desc ? ' desc' : ''}`).join(', ');
+    const names = (
+      (await bucket
+        .bound(this.knex(ASSETS_TABLE))
+        .distinct(this.knex.raw(`${bucket.column} collate "C" as name`))
+        .limit(PREFIX_MERGE_NAMES + 1)) as { name: string }[]
+    ).map(row => row.name);
+    if (names.length === 0) return [];
+    if (names.length <= PREFIX_MERGE_NAMES) {
+      const perName = ranked(query => query.whereRaw(`${bucket.column} collate "C" = names.name`));
+      for (const order of SEARCH_ORDER_SQL) perName.orderByRaw(order);
+      perName.limit(want);
+      const result = await this.knex.raw(
+        `select bucket.ref from unnest(?::text[]) as names(name) cross join lateral ? as bucket order by ${merged} limit ?`,
+        [names, perName, want],
+      );
+      return (result as { rows: { ref: string }[] }).rows;
+    }
+    const result = await this.knex.raw(
+      `with bucket as materialized ? select bucket.ref from bucket order by ${merged} limit ?`,
+      [ranked(), want],
+    );
+    return (result as { rows: { ref: string }[] }).rows;
+  }
+
+  /** `catalog_assets` narrowed by the caller's access, the query words and every filter but `without`. */
   private base(
     input: SearchInput,
     matcher: (query: Knex.QueryBuilder) => void,
-    except?: SearchFacet,
+    /** Filters left out: one dimension, or several. */
+    without?: SearchFacet | readonly SearchFacet[],
     db: Knex = this.knex,
-    inRankingOrder = false,
+    /** SQLite: the index to read (in its order), e.g. the ranking-order index. */
+    indexedBy?: string,
   ): Knex.QueryBuilder {
-    const query: Knex.QueryBuilder = inRankingOrder
-      ? db.from(db.raw('?? indexed by ??', [ASSETS_TABLE, SEARCH_ORDER_INDEX]))
+    const inRankingOrder = indexedBy !== undefined;
+    const left = new Set<SearchFacet>(
+      without === undefined ? [] : typeof without === 'string' ? [without] : without,
+    );
+    const kept = (facet: SearchFacet) => !left.has(facet);
+    const query: Knex.QueryBuilder = indexedBy
+      ? db.from(db.raw('?? indexed by ??', [ASSETS_TABLE, indexedBy]))
       : db(ASSETS_TABLE);
     applyAccessFilter(query, input.access);
     matcher(query);
     const f = input.filters;
     const col = (name: string) => `${ASSETS_TABLE}.${name}`;
-    if (except !== 'type' && f.type?.length) query.whereIn(col('type'), f.type);
-    if (except !== 'dataSourceId' && f.dataSourceId?.length)
+    if (kept('type') && f.type?.length) query.whereIn(col('type'), f.type);
+    if (kept('dataSourceId') && f.dataSourceId?.length)
       query.whereIn(col('data_source_id'), f.dataSourceId);
-    if (except !== 'schema' && f.schema?.length) query.whereIn(col('schema_name'), f.schema);
-    if (except !== 'sensitivity' && f.sensitivity?.length)
+    if (kept('schema') && f.schema?.length) query.whereIn(col('schema_name'), f.schema);
+    if (kept('sensitivity') && f.sensitivity?.length)
       query.whereIn(
         col('sensitivity_rank'),
         f.sensitivity.map(level => sensitivityRank(level)),
       );
-    if (except !== 'status') query.whereIn(col('status'), f.status?.length ? f.status : ['active']);
+    if (kept('status')) query.whereIn(col('status'), f.status?.length ? f.status : ['active']);
     // `ref in (…)` lets both engines start from the (indexed) labels and facet rows; when
     // reading in ranking order, `exists` tests each row instead (SQLite would otherwise
-    // skip-scan the ranking index for every listed ref).
-    const related = (table: string, alias: string, narrow: (sub: Knex.QueryBuilder) => void) => {
+    // skip-scan the ranking index for every listed ref). SQLite builds the whole `in` list
+    // before reading any asset, so there a single value is a join, which streams (one value
+    // cannot repeat an asset: the rows are unique per asset and value).
+    const related = (
+      table: string,
+      alias: string,
+      single: boolean,
+      narrow: (sub: Knex.QueryBuilder) => void,
+    ) => {
       if (inRankingOrder) {
         const sub = db(`${table} as ${alias}`)
           .select(db.raw('1'))
           .whereRaw(`??.asset_ref = ??.ref`, [alias, ASSETS_TABLE]);
         narrow(sub);
         query.whereExists(sub);
+      } else if (single && !this.postgres) {
+        query.join(`${table} as ${alias}`, `${alias}.asset_ref`, col('ref'));
+        narrow(query);
       } else
         query.whereIn(col('ref'), sub => {
           sub.select(`${alias}.asset_ref`).from(`${table} as ${alias}`);
           narrow(sub);
         });
     };
-    if (except !== 'label' && f.label?.length) {
+    if (kept('label') && f.label?.length) {
       const labels = f.label.map(l => l.toLowerCase());
-      related(LABELS_TABLE, 'fl', sub =>
+      related(LABELS_TABLE, 'fl', labels.length === 1, sub =>
         sub
           .whereRaw(`lower(fl.classifier_id) in (${labels.map(() => '?').join(', ')})`, labels)
           .whereNot('fl.status', 'rejected'),
@@ -460,8 +781,10 @@ export class KnexSearchStore {
     }
     for (const facet of ['tag', 'owner', 'term'] as const) {
       const values = f[facet];
-      if (except === facet || !values?.length) continue;
-      related(FACETS_TABLE, 'ff', sub => sub.where('ff.facet', facet).whereIn('ff.value', values));
+      if (!kept(facet) || !values?.length) continue;
+      related(FACETS_TABLE, `f_${facet}`, values.length === 1, sub =>
+        sub.where(`f_${facet}.facet`, facet).whereIn(`f_${facet}.value`, values),
+      );
     }
     return query;
   }
@@ -496,40 +819,45 @@ export class KnexSearchStore {
   private async fuzzyCandidates(input: SearchInput, words: string[]): Promise<string[]> {
     const usable = words.filter(w => [...w].length >= 3);
     if (usable.length === 0) return [];
+    // One edit leaves either half of a word intact: candidates contain the word's first
+    // half or its second half as a substring (the trigram indexes answer both), per word;
+    // short words, any of their trigrams. Both engines then judge them alike, below.
+    const parts = usable.map(word => {
+      const chars = [...word];
+      const mid = Math.ceil(chars.length / 2);
+      const halves = [chars.slice(0, mid), chars.slice(mid)]
+        .filter(half => half.length >= 3)
+        .map(half => half.join(''));
+      return halves.length ? halves : trigramsOf(word, false);
+    });
     let rows: { ref: string; doc: string; name_lower: string }[];
     if (this.postgres) {
-      const q = usable.join(' ');
+      // Substring tests (the GIN trigram index answers them; a `<%` scan ranks every
+      // document sharing a trigram, hundreds of milliseconds for a common one). The first
+      // candidates in table order, always the same ones (no parallel or synchronized scan
+      // starting mid-table), so every page of a fuzzy search sees the same candidates.
       rows = await this.knex.transaction(async trx => {
-        // pg_trgm's default (0.6) misses one typo in a short word; `<%` still uses the index.
-        await trx.raw(`select set_config('pg_trgm.word_similarity_threshold', ?, true)`, [
-          String(FUZZY_THRESHOLD),
-        ]);
+        await trx.raw(
+          `select set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true)`,
+        );
         return this.base(
           input,
           query => {
-            query.whereRaw(`? <% ${SEARCH_DOCUMENT_SQL}`, [q]);
+            for (const alternatives of parts)
+              query.where(any => {
+                for (const part of alternatives)
+                  any.orWhereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(part)]);
+              });
           },
           undefined,
           trx,
         )
           .select(`${ASSETS_TABLE}.ref`, 'name_lower', trx.raw(`${SEARCH_DOCUMENT_SQL} as doc`))
-          .orderByRaw(`word_similarity(?, ${SEARCH_DOCUMENT_SQL}) desc`, [q])
-          .limit(FUZZY_CANDIDATES);
+          .limit(FUZZY_CANDIDATES * 5);
       });
     } else {
-      // One edit leaves either half of a word intact: candidates contain the word's first
-      // half or its second half as a substring (the trigram index answers both), per word.
-      const match = usable
-        .map(word => {
-          const chars = [...word];
-          const mid = Math.ceil(chars.length / 2);
-          const halves = [chars.slice(0, mid), chars.slice(mid)]
-            .filter(half => half.length >= 3)
-            .map(half => ftsPhrase(half.join('')));
-          // Short words: any of their trigrams.
-          const parts = halves.length ? halves : trigramsOf(word, false).map(ftsPhrase);
-          return `(${parts.join(' OR ')})`;
-        })
+      const match = parts
+        .map(alternatives => `(${alternatives.map(ftsPhrase).join(' OR ')})`)
         .join(' AND ');
       rows = await this.base(input, query => {
         query.whereRaw(
@@ -542,21 +870,31 @@ export class KnexSearchStore {
         this.knex.raw(`${SEARCH_DOCUMENT_SQL} as doc`),
       );
     }
+    // Candidates share most of their words (names, schemas, column names): each distinct
+    // pair of query word and document word is compared once.
+    const memo = usable.map(() => new Map<string, number>());
+    const similarity = (index: number, candidate: string) => {
+      let value = memo[index].get(candidate);
+      if (value === undefined) {
+        value = trigramSimilarity(usable[index], candidate);
+        memo[index].set(candidate, value);
+      }
+      return value;
+    };
     const scored = rows
       .map(row => {
-        const docWords = row.doc.split(/[\s.]+/).filter(Boolean);
+        const docWords = new Set(row.doc.split(/[\s.]+/).filter(Boolean));
         const nameWords = row.name_lower.split(/[\s.]+/).filter(Boolean);
         let sum = 0;
         let nameSum = 0;
-        for (const word of usable) {
+        for (let index = 0; index < usable.length; index++) {
           let best = 0;
-          for (const candidate of docWords)
-            best = Math.max(best, trigramSimilarity(word, candidate));
+          for (const candidate of docWords) best = Math.max(best, similarity(index, candidate));
           if (best < FUZZY_THRESHOLD) return null;
           sum += best;
           let bestName = 0;
           for (const candidate of nameWords)
-            bestName = Math.max(bestName, trigramSimilarity(word, candidate));
+            bestName = Math.max(bestName, similarity(index, candidate));
           nameSum += bestName;
         }
         return { ref: row.ref, score: sum + nameSum, length: row.name_lower.length };

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { migrateFromCode, type CodeMigration } from '@racine/kernel-node';
-import { searchAndCurationMigration, searchOrderMigration } from './searchMigration';
+import {
+  searchAndCurationMigration,
+  searchNameRankMigration,
+  searchOrderMigration,
+} from './searchMigration';
 
 /**
  * The catalog's schema as knex migrations kept in code (they typecheck and ship with the
@@ -165,6 +169,8 @@ const migrations: CodeMigration[] = [
   },
   // Search at scale: an index in ranking order (catalog search latency).
   searchOrderMigration,
+  // Search at scale: name indexes in ranking order for the first ranks (catalog search latency).
+  searchNameRankMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

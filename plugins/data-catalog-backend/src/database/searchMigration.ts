@@ -304,3 +304,40 @@ export const searchOrderMigration = {
     await knex.raw(`DROP INDEX IF EXISTS ${SEARCH_ORDER_INDEX}`);
   },
 };
+
+/** The ranking-order columns as index key parts (descending ones as `(expr) desc`). */
+function searchOrderKeys(): string[] {
+  return SEARCH_ORDER_SQL.map(e => (e.endsWith(' desc') ? `(${e.slice(0, -5)}) desc` : `(${e})`));
+}
+
+export const NAME_RANK_INDEX = 'catalog_assets_name_rank_idx';
+export const QUALIFIED_NAME_RANK_INDEX = 'catalog_assets_qualified_name_rank_idx';
+
+/**
+ * Search at scale, the first ranks (names and qualified names equal to or starting with the
+ * query): each name index carries the ranking order and the filter columns, so an exact
+ * name is read in ranking order and a name prefix is sorted without reading the rows.
+ */
+export const searchNameRankMigration = {
+  name: '20261224_search_name_rank_indexes',
+  async up(knex: Knex): Promise<void> {
+    const postgres = isPostgres(knex);
+    const name = (column: string) => (postgres ? `${column} COLLATE "C"` : column);
+    const covered = ['type', 'status', 'data_source_id', 'sensitivity_rank'];
+    for (const [index, column, other] of [
+      [NAME_RANK_INDEX, 'name_lower', 'qualified_name_lower'],
+      [QUALIFIED_NAME_RANK_INDEX, 'qualified_name_lower', 'name_lower'],
+    ]) {
+      // PostgreSQL: the other name and the filters as INCLUDE columns; SQLite: as key columns.
+      await knex.raw(
+        postgres
+          ? `CREATE INDEX ${index} ON ${ASSETS} (${[name(column), ...searchOrderKeys()].join(', ')}) INCLUDE (${[other, ...covered].join(', ')})`
+          : `CREATE INDEX ${index} ON ${ASSETS} (${[column, ...searchOrderKeys(), other, ...covered].join(', ')})`,
+      );
+    }
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.raw(`DROP INDEX IF EXISTS ${NAME_RANK_INDEX}`);
+    await knex.raw(`DROP INDEX IF EXISTS ${QUALIFIED_NAME_RANK_INDEX}`);
+  },
+};
