@@ -1,7 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchBrowser, screenshot, signInAsGuest } from './support/browser';
-import { guestToken, RacineProcess, startRacine } from './support/server';
+import {
+  guestApi,
+  scanDemoSource,
+  type ApiCall,
+  type RacineProcess,
+  startRacine,
+} from './support/server';
 
 /*
  * Catalog search end to end: the demo data source is scanned, then a steward searches the
@@ -13,42 +19,12 @@ describe('Catalog search and curation', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
-  let token: string;
-
-  const api = async <T>(path: string, init: { method?: string; json?: unknown } = {}) => {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(init.json ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: init.json ? JSON.stringify(init.json) : undefined,
-    });
-    if (!response.ok)
-      throw new Error(
-        `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
-      );
-    return (await response.json()) as T;
-  };
+  let api: ApiCall;
 
   beforeAll(async () => {
     server = await startRacine();
-    token = await guestToken(server.baseUrl);
-    const { items } = await api<{ items: { id: string; name: string }[] }>('/api/datasources');
-    const demo = items.find(source => source.name === 'sample-retail');
-    if (!demo) throw new Error('The demo data source sample-retail is missing');
-    const run = await api<{ id: string }>('/api/scans/runs', {
-      method: 'POST',
-      json: { dataSourceId: demo.id },
-    });
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { status } = await api<{ status: string }>(`/api/scans/runs/${run.id}`);
-      if (status === 'succeeded') break;
-      if (status === 'failed' || status === 'canceled' || Date.now() > deadline)
-        throw new Error(`The scan of the demo data source ended ${status}`);
-      await new Promise(resolve => setTimeout(resolve, 1000));
-    }
+    api = await guestApi(server.baseUrl);
+    await scanDemoSource(api);
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
     page = await context.newPage();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchBrowser, screenshot, signInAsGuest } from './support/browser';
-import { guestToken, RacineProcess, startRacine } from './support/server';
+import { guestApi, RacineProcess, scanDemoSource, startRacine } from './support/server';
 
 /*
  * Classifications end to end: the classifier library (search, details with examples, a
@@ -112,30 +112,7 @@ describe('Classifications', () => {
   });
 
   it('reviews the labels a scan of the demo source suggested, with the keyboard', async () => {
-    const token = await guestToken(server.baseUrl);
-    const api = async (path: string, init: { method?: string; json?: unknown } = {}) => {
-      const res = await fetch(`${server.baseUrl}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(init.json ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: init.json ? JSON.stringify(init.json) : undefined,
-      });
-      return res.json();
-    };
-    const sources = (await api('/api/datasources')) as { items: { id: string; name: string }[] };
-    const demo = sources.items.find(s => s.name === 'sample-retail')!;
-    const run = (await api('/api/scans/runs', {
-      method: 'POST',
-      json: { dataSourceId: demo.id },
-    })) as { id: string };
-    await expect
-      .poll(async () => ((await api(`/api/scans/runs/${run.id}`)) as { status: string }).status, {
-        timeout: 90_000,
-        interval: 1000,
-      })
-      .toBe('succeeded');
+    await scanDemoSource(await guestApi(server.baseUrl), 90_000);
 
     await page.getByTestId('tab-review').click();
     await page.getByTestId('review-row').first().waitFor();

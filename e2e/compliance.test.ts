@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchBrowser, screenshot, signInAsGuest } from './support/browser';
-import { guestToken, RacineProcess, startRacine } from './support/server';
+import { guestApi, RacineProcess, scanDemoSource, startRacine } from './support/server';
 
 /*
  * Compliance end to end: after a scan of the demo source labels PII, an evaluation from the
@@ -35,30 +35,7 @@ describe('Compliance', () => {
   });
 
   it('scans the demo source so the catalog holds labelled columns', async () => {
-    const token = await guestToken(server.baseUrl);
-    const api = async (path: string, init: { method?: string; json?: unknown } = {}) => {
-      const res = await fetch(`${server.baseUrl}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(init.json ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: init.json ? JSON.stringify(init.json) : undefined,
-      });
-      return res.json();
-    };
-    const sources = (await api('/api/datasources')) as { items: { id: string; name: string }[] };
-    const demo = sources.items.find(s => s.name === 'sample-retail')!;
-    const run = (await api('/api/scans/runs', {
-      method: 'POST',
-      json: { dataSourceId: demo.id },
-    })) as { id: string };
-    await expect
-      .poll(async () => ((await api(`/api/scans/runs/${run.id}`)) as { status: string }).status, {
-        timeout: 90_000,
-        interval: 1000,
-      })
-      .toBe('succeeded');
+    await scanDemoSource(await guestApi(server.baseUrl), 90_000);
   });
 
   it('evaluates from the frameworks overview and shows the scores', async () => {

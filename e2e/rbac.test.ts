@@ -71,16 +71,19 @@ describe('Racine access control', () => {
 
   it('an admin creates a user, a role with a permission, and grants it in a workspace', async () => {
     await signInAsGuest(admin, server.baseUrl);
-    expect(await navIds(admin)).toEqual(
-      expect.arrayContaining([
-        'rbac.users',
-        'rbac.roles',
-        'rbac.grants',
-        'rbac.explain',
-        'rbac.accessRequests',
-        'rbac.myAccess',
-      ]),
-    );
+    // The shell draws the sidebar before the navigation the caller may see has arrived.
+    await expect
+      .poll(() => navIds(admin), { timeout: 15_000 })
+      .toEqual(
+        expect.arrayContaining([
+          'rbac.users',
+          'rbac.roles',
+          'rbac.grants',
+          'rbac.explain',
+          'rbac.accessRequests',
+          'rbac.myAccess',
+        ]),
+      );
 
     await admin.getByTestId('nav-item-rbac.users').click();
     await admin.getByTestId('new-user').click();

@@ -162,3 +162,53 @@ export async function guestToken(baseUrl: string): Promise<string> {
   const body = (await response.json()) as { backstageIdentity: { token: string } };
   return body.backstageIdentity.token;
 }
+
+/** A JSON call to Racine's API; an error answer throws with its status and body. */
+export type ApiCall = <T = unknown>(
+  path: string,
+  init?: { method?: string; json?: unknown },
+) => Promise<T>;
+
+/** API calls as the guest user (one token, taken now). */
+export async function guestApi(baseUrl: string): Promise<ApiCall> {
+  const token = await guestToken(baseUrl);
+  return async <T>(path: string, init: { method?: string; json?: unknown } = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(init.json ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: init.json ? JSON.stringify(init.json) : undefined,
+    });
+    if (!response.ok)
+      throw new Error(
+        `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
+      );
+    return (await response.json()) as T;
+  };
+}
+
+/**
+ * Scans the demo data source `sample-retail` with the default rule set and waits until the
+ * run succeeded (usable in `beforeAll`, where `expect.poll` is not).
+ */
+export async function scanDemoSource(api: ApiCall, timeoutMs = 120_000): Promise<void> {
+  const { items } = await api<{ items: { id: string; name: string }[] }>('/api/datasources');
+  const demo = items.find(source => source.name === 'sample-retail');
+  if (!demo) throw new Error('The demo data source sample-retail is missing');
+  const run = await api<{ id: string }>('/api/scans/runs', {
+    method: 'POST',
+    json: { dataSourceId: demo.id },
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status } = await api<{ status: string }>(`/api/scans/runs/${run.id}`);
+    if (status === 'succeeded') return;
+    if (status === 'failed' || status === 'canceled' || Date.now() > deadline)
+      throw new Error(
+        `The scan of the demo data source ended ${status === 'queued' || status === 'running' ? 'too late' : status}`,
+      );
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+}
