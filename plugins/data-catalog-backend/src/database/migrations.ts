@@ -4,6 +4,7 @@ import {
   searchAndCurationMigration,
   searchNameRankMigration,
   searchOrderMigration,
+  searchSampleIndexesMigration,
 } from './searchMigration';
 
 /**
@@ -171,6 +172,8 @@ const migrations: CodeMigration[] = [
   searchOrderMigration,
   // Search at scale: name indexes in ranking order for the first ranks (catalog search latency).
   searchNameRankMigration,
+  // Search at scale: indexes the facet samples read (by status; by ref, covering the facets).
+  searchSampleIndexesMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

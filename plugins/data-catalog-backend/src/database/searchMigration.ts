@@ -341,3 +341,57 @@ export const searchNameRankMigration = {
     await knex.raw(`DROP INDEX IF EXISTS ${QUALIFIED_NAME_RANK_INDEX}`);
   },
 };
+
+export const STATUS_INDEX = 'catalog_assets_status_idx';
+export const REF_FACETS_INDEX = 'catalog_assets_ref_facets_idx';
+export const FACETS_BY_ASSET_INDEX = 'catalog_asset_facets_asset_value_idx';
+
+/**
+ * Search at scale, facet samples:
+ * - assets by status, then type: the status facet's sample and a search for deleted assets
+ *   read them from it (without it, SQLite scans the table for the 2 % that are deleted);
+ * - assets by ref with their single-valued facet columns: a sample reached through labels,
+ *   tags, owners or terms (or a list of refs) reads them from the index, not the wide rows
+ *   (SQLite: 6.5 → 2.5 ms for 1,000 tagged assets);
+ * - curated facet rows by asset, then facet and value (replacing the index by asset alone):
+ *   the tag, owner and term counts of a sample read them from it (SQLite: 4 → 1.2 ms);
+ * - labels by classifier (any case) and status, with the asset (replacing the one without):
+ *   the label filter finds its assets from the index alone.
+ */
+export const searchSampleIndexesMigration = {
+  name: '20261225_search_sample_indexes',
+  async up(knex: Knex): Promise<void> {
+    const facets = [
+      'type',
+      'data_source_id',
+      'schema_name',
+      'sensitivity',
+      'status',
+      'sensitivity_rank',
+    ];
+    await knex.raw(`CREATE INDEX ${STATUS_INDEX} ON ${ASSETS} (status, type)`);
+    await knex.raw(
+      isPostgres(knex)
+        ? `CREATE INDEX ${REF_FACETS_INDEX} ON ${ASSETS} (ref) INCLUDE (${facets.join(', ')})`
+        : `CREATE INDEX ${REF_FACETS_INDEX} ON ${ASSETS} (ref, ${facets.join(', ')})`,
+    );
+    await knex.raw(
+      `CREATE INDEX ${FACETS_BY_ASSET_INDEX} ON ${FACETS_TABLE} (asset_ref, facet, value)`,
+    );
+    await knex.raw('DROP INDEX catalog_asset_facets_asset_idx');
+    await knex.raw(
+      `CREATE INDEX catalog_labels_lower_classifier_asset_idx ON ${LABELS} (lower(classifier_id), status, asset_ref)`,
+    );
+    await knex.raw('DROP INDEX catalog_labels_lower_classifier_idx');
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.raw(
+      `CREATE INDEX catalog_labels_lower_classifier_idx ON ${LABELS} (lower(classifier_id), status)`,
+    );
+    await knex.raw('DROP INDEX IF EXISTS catalog_labels_lower_classifier_asset_idx');
+    await knex.raw(`CREATE INDEX catalog_asset_facets_asset_idx ON ${FACETS_TABLE} (asset_ref)`);
+    await knex.raw(`DROP INDEX IF EXISTS ${FACETS_BY_ASSET_INDEX}`);
+    await knex.raw(`DROP INDEX IF EXISTS ${REF_FACETS_INDEX}`);
+    await knex.raw(`DROP INDEX IF EXISTS ${STATUS_INDEX}`);
+  },
+};
