@@ -310,7 +310,13 @@ export class KnexSearchStore {
     );
     // Every match known (the first read held them all).
     const complete = wide?.complete ?? false;
-    if (!matches) {
+    const statuses: string[] = input.filters.status?.length ? input.filters.status : ['active'];
+    if (!matches && !statuses.includes('active')) {
+      // Deleted assets (few): read them; the status facet is counted on its own.
+      matches = (await this.base(input, matcher)
+        .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+        .limit(cap + 1)) as FacetRow[];
+    } else if (!matches) {
       // Read without the status filter first, a quarter more than the caps: its first rows
       // are the status facet's own sample, and the matches are those of its rows with the
       // status asked for, when it holds every match or enough of them (most assets have the
@@ -319,7 +325,6 @@ export class KnexSearchStore {
       anyStatus = (await this.base(input, matcher, 'status')
         .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
         .limit(read)) as FacetRow[];
-      const statuses: string[] = input.filters.status?.length ? input.filters.status : ['active'];
       const withStatus = anyStatus.filter(row => statuses.includes(row.status ?? ''));
       matches =
         anyStatus.length < read
@@ -471,8 +476,14 @@ export class KnexSearchStore {
           sample = anyStatus.slice(0, this.facetSample + 1);
         else if (wide && except !== undefined && except in COLUMN_FACETS)
           sample = wide.subset(input.filters, except as ColumnFacet, this.facetSample + 1);
+        // The status facet alone needs only the status (often read from an index alone).
+        const statusOnly = dimensions.length === 1 && dimensions[0] === 'status';
         sample ??= (await this.base(input, matcher, except)
-          .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+          .select(
+            ...(statusOnly
+              ? [{ status: `${ASSETS_TABLE}.status` }]
+              : [`${ASSETS_TABLE}.ref`, ...this.facetColumns()]),
+          )
           .limit(this.facetSample + 1)) as FacetRow[];
         if (sample.length > this.facetSample) {
           approximate = true;
@@ -492,11 +503,12 @@ export class KnexSearchStore {
             if (value !== null && value !== undefined) add(dimension, String(value), 1);
           }
         }
-        for (const row of await this.countRelatedFacets(
-          sample.map(row => row.ref),
-          dimensions,
-        ))
-          add(row.facet, row.value, row.count);
+        if (dimensions.some(dimension => !(dimension in COLUMN_FACETS)))
+          for (const row of await this.countRelatedFacets(
+            sample.map(row => row.ref),
+            dimensions,
+          ))
+            add(row.facet, row.value, row.count);
         for (const [dimension, values] of counts) {
           facets[dimension] = [...values]
             .map(([value, count]) => ({ value, count }))
