@@ -37,6 +37,27 @@ describe('SQLite tuning and synchronous transactions', () => {
     expect(Number(await pragma('cache_size'))).toBe(-64 * 1024);
   });
 
+  it('gives the planner statistics for tables that grew, when a connection opens', async () => {
+    await knex.schema.alterTable('items', table => table.index(['n'], 'items_n_idx'));
+    await knex.batchInsert(
+      'items',
+      Array.from({ length: 2000 }, (_, i) => ({ id: `k${i}`, n: i % 10 })),
+      500,
+    );
+    const stats = () =>
+      knex.raw(`SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'items' ORDER BY idx`);
+    expect(await knex.schema.hasTable('sqlite_stat1')).toBe(false);
+    // A restart opens a new connection: the never-analysed table is analysed.
+    await knex.destroy();
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'db.sqlite') },
+      useNullAsDefault: true,
+    });
+    await tuneSqlite(knex);
+    expect(await stats()).toContainEqual({ idx: 'items_n_idx', stat: '2000 200' });
+  });
+
   it('reuses prepared statements, and still sees schema changes', async () => {
     const connection = (await knex.client.acquireConnection()) as {
       prepare(sql: string): unknown;
