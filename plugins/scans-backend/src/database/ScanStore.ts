@@ -411,14 +411,28 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
-/** Takes a free (or expired) concurrency slot of a data source at random. */
-const ACQUIRE_LEASE_SQL = (lock: string) => `
+/**
+ * Takes a free (or expired) concurrency slot of a data source at random (`also`: a further
+ * condition). Bindings: holder, expires, data source, now, data source, slots, now.
+ */
+const ACQUIRE_LEASE_SQL = (lock: string, also = '') => `
   UPDATE scans_source_leases SET holder = ?, expires_at = ?
    WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
      AND slot = (SELECT slot FROM scans_source_leases
                   WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
-                  ORDER BY random() LIMIT 1 ${lock})
+                  ORDER BY random() LIMIT 1 ${lock}) ${also}
    RETURNING slot`;
+
+/**
+ * A run table that may be claimed: pending, or running with a stale heartbeat, in a running
+ * run. Bindings: stale-before, run id.
+ */
+const CLAIMABLE_TABLE_SQL = `(status = 'pending' OR (status = 'running' AND updated_at < ?))
+   AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')`;
+
+/** What claiming a run table sets. Bindings: token, now, now. */
+const CLAIM_TABLE_SET_SQL = `status = 'running', token = ?, attempts = attempts + 1,
+   started_at = coalesce(started_at, ?), error = NULL, updated_at = ?`;
 
 const RELEASE_LEASE_SQL = `UPDATE scans_source_leases SET holder = NULL, expires_at = 0
    WHERE data_source_id = ? AND slot = ? AND holder = ?`;
@@ -658,12 +672,8 @@ export class KnexScanStore implements ScanStore {
         if (!leased) return 'busy' as const;
         const row = db
           .prepare(
-            `UPDATE scans_run_tables SET
-               status = 'running', token = ?, attempts = attempts + 1,
-               started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
-             WHERE run_id = ? AND table_ref = ?
-               AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
-               AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
+            `UPDATE scans_run_tables SET ${CLAIM_TABLE_SET_SQL}
+             WHERE run_id = ? AND table_ref = ? AND ${CLAIMABLE_TABLE_SQL}
              RETURNING *`,
           )
           .get(token, times.now, times.now, runId, tableRef, times.staleBefore, runId);
@@ -694,23 +704,12 @@ export class KnexScanStore implements ScanStore {
       `WITH relaxed AS (SELECT ${ASYNC_COMMIT} AS v),
        claimable AS (
          SELECT id FROM scans_run_tables
-          WHERE run_id = ? AND table_ref = ?
-            AND (status = 'pending' OR (status = 'running' AND updated_at < ?))
-            AND EXISTS (SELECT 1 FROM scans_runs r WHERE r.id = ? AND r.status = 'running')
+          WHERE run_id = ? AND table_ref = ? AND ${CLAIMABLE_TABLE_SQL}
             AND (SELECT v FROM relaxed) IS NOT NULL
           FOR UPDATE),
-       leased AS (
-         UPDATE scans_source_leases SET holder = ?, expires_at = ?
-          WHERE data_source_id = ? AND (holder IS NULL OR expires_at < ?)
-            AND slot = (SELECT slot FROM scans_source_leases
-                         WHERE data_source_id = ? AND slot < ? AND (holder IS NULL OR expires_at < ?)
-                         ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)
-            AND EXISTS (SELECT 1 FROM claimable)
-          RETURNING slot),
+       leased AS (${ACQUIRE_LEASE_SQL('FOR UPDATE SKIP LOCKED', 'AND EXISTS (SELECT 1 FROM claimable)')}),
        claimed AS (
-         UPDATE scans_run_tables SET
-                status = 'running', token = ?, attempts = attempts + 1,
-                started_at = coalesce(started_at, ?), error = NULL, updated_at = ?
+         UPDATE scans_run_tables SET ${CLAIM_TABLE_SET_SQL}
           WHERE id IN (SELECT id FROM claimable) AND EXISTS (SELECT 1 FROM leased)
           RETURNING *)
        SELECT (SELECT count(*) FROM claimable)::integer AS claimable_count,
