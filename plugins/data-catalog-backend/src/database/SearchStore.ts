@@ -129,6 +129,17 @@ type FacetRow = { ref: string } & Record<ColumnFacet, string | null>;
 type ScannedRow = FacetRow & { sensitivityRank: number | string };
 const COLUMN_FACET_NAMES = Object.keys(COLUMN_FACETS) as ColumnFacet[];
 
+/** SEARCH_ORDER_SQL as sort keys: each expression, the alias a read gives it, its direction. */
+const RANKING_KEYS = SEARCH_ORDER_SQL.map((order, i) => {
+  const desc = order.endsWith(' desc');
+  return { expr: desc ? order.slice(0, -5) : order, alias: `k${i}`, desc };
+});
+
+/** The ranking order of rows read with RANKING_KEYS (aliased), from `source`. */
+function rankingKeysOrder(source: string): string {
+  return RANKING_KEYS.map(k => `${source}.${k.alias}${k.desc ? ' desc' : ''}`).join(', ');
+}
+
 /** A search's first read (`readFirstMatches`). */
 interface FirstMatches {
   /** True when it holds every match. */
@@ -314,7 +325,7 @@ export class KnexSearchStore {
     if (!matches && !statuses.includes('active')) {
       // Deleted assets (few): read them; the status facet is counted on its own.
       matches = (await this.base(input, matcher)
-        .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+        .select(...this.sampleColumns())
         .limit(cap + 1)) as FacetRow[];
     } else if (!matches) {
       // Read without the status filter first, a quarter more than the caps: its first rows
@@ -323,7 +334,7 @@ export class KnexSearchStore {
       // default status, active, so a second read is rare).
       const read = Math.ceil((cap + 1) * 1.25);
       anyStatus = (await this.base(input, matcher, 'status')
-        .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+        .select(...this.sampleColumns())
         .limit(read)) as FacetRow[];
       const withStatus = anyStatus.filter(row => statuses.includes(row.status ?? ''));
       matches =
@@ -332,7 +343,7 @@ export class KnexSearchStore {
           : withStatus.length > cap
             ? withStatus.slice(0, cap + 1)
             : ((await this.base(input, matcher)
-                .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns())
+                .select(...this.sampleColumns())
                 .limit(cap + 1)) as FacetRow[]);
     }
     const broad = matches.length > this.totalCap;
@@ -411,16 +422,16 @@ export class KnexSearchStore {
   ): Promise<FirstMatches> {
     const q = queryWords(input.query).join(' ');
     const read = this.base(input, matcher, COLUMN_FACET_NAMES)
-      .select(`${ASSETS_TABLE}.ref`, ...this.facetColumns(), {
+      .select(...this.sampleColumns(), {
         sensitivityRank: `${ASSETS_TABLE}.sensitivity_rank`,
       })
       .limit(this.firstReadRows + 1);
     // With the ranking keys, so that a complete read is ranked without reading it again.
-    const [quality, length] = SEARCH_ORDER_SQL;
+    const [quality, length] = RANKING_KEYS;
     const [rank, bindings] = textRank(q);
     read.select(
-      this.knex.raw(`${quality.replace(/ desc$/, '')} as ??`, ['quality']),
-      this.knex.raw(`${length} as ??`, ['nameLength']),
+      this.knex.raw(`${quality.expr} as ??`, ['quality']),
+      this.knex.raw(`${length.expr} as ??`, ['nameLength']),
       this.knex.raw(`${rank} as ??`, [...bindings, 'textRank']),
     );
     const rows = (await read) as ScannedRow[];
@@ -479,11 +490,7 @@ export class KnexSearchStore {
         // The status facet alone needs only the status (often read from an index alone).
         const statusOnly = dimensions.length === 1 && dimensions[0] === 'status';
         sample ??= (await this.base(input, matcher, except)
-          .select(
-            ...(statusOnly
-              ? [{ status: `${ASSETS_TABLE}.status` }]
-              : [`${ASSETS_TABLE}.ref`, ...this.facetColumns()]),
-          )
+          .select(...(statusOnly ? [{ status: `${ASSETS_TABLE}.status` }] : this.sampleColumns()))
           .limit(this.facetSample + 1)) as FacetRow[];
         if (sample.length > this.facetSample) {
           approximate = true;
@@ -545,11 +552,14 @@ export class KnexSearchStore {
     return result.rows.map(row => row.ref);
   }
 
-  /** The single-valued facet columns, aliased by facet name. */
-  private facetColumns(): Record<string, string>[] {
-    return Object.entries(COLUMN_FACETS).map(([alias, column]) => ({
-      [alias]: `${ASSETS_TABLE}.${column}`,
-    }));
+  /** What a sample reads of each match: its ref and single-valued facets (aliased by facet). */
+  private sampleColumns(): (string | Record<string, string>)[] {
+    return [
+      `${ASSETS_TABLE}.ref`,
+      ...Object.entries(COLUMN_FACETS).map(([alias, column]) => ({
+        [alias]: `${ASSETS_TABLE}.${column}`,
+      })),
+    ];
   }
 
   /** Label, tag, owner and term counts over the given assets (a bounded sample). */
@@ -790,7 +800,6 @@ export class KnexSearchStore {
     ).map(row => row.name);
     if (names.length > this.prefixMergeNames) return undefined;
     if (names.length === 0) return [];
-    const [quality, length] = SEARCH_ORDER_SQL;
     const arms = names.map(name => {
       const arm = this.base(
         input,
@@ -803,15 +812,14 @@ export class KnexSearchStore {
         bucket.index,
       ).select(
         `${ASSETS_TABLE}.ref`,
-        this.knex.raw(`${quality.replace(/ desc$/, '')} as k0`),
-        this.knex.raw(`${length} as k1`),
+        ...RANKING_KEYS.map(k => this.knex.raw(`${k.expr} as ${k.alias}`)),
       );
       for (const order of SEARCH_ORDER_SQL) arm.orderByRaw(order);
       return arm.limit(want).toSQL().toNative();
     });
     const result = (await this.knex.raw(
-      `select ref from (${arms.map(arm => `select * from (${arm.sql})`).join(' union all ')})
-        order by k0 desc, k1, ref limit ?`,
+      `select bucket.ref from (${arms.map(arm => `select * from (${arm.sql})`).join(' union all ')}) as bucket
+        order by ${rankingKeysOrder('bucket')} limit ?`,
       [...arms.flatMap(arm => arm.bindings), want],
     )) as { ref: string }[];
     return result;
@@ -833,17 +841,16 @@ export class KnexSearchStore {
     },
     want: number,
   ): Promise<{ ref: string }[]> {
-    const keys = SEARCH_ORDER_SQL.map((order, i) => {
-      const desc = order.endsWith(' desc');
-      return { expr: desc ? order.slice(0, -5) : order, alias: `k${i}`, desc };
-    });
     const ranked = (extra?: (query: Knex.QueryBuilder) => void) =>
       this.base(input, query => {
         bucket.only(query);
         extra?.(query);
-      }).select(`${ASSETS_TABLE}.ref`, ...keys.map(k => this.knex.raw(`${k.expr} as ${k.alias}`)));
+      }).select(
+        `${ASSETS_TABLE}.ref`,
+        ...RANKING_KEYS.map(k => this.knex.raw(`${k.expr} as ${k.alias}`)),
+      );
     // Read in ranking order (the name index's order within one name), merged by the keys.
-    const merged = keys.map(k => `bucket.${k.alias}${k.desc ? ' desc' : ''}`).join(', ');
+    const merged = rankingKeysOrder('bucket');
     const names = (
       (await bucket
         .bound(this.knex(ASSETS_TABLE))
