@@ -381,29 +381,37 @@ describe(`lineage API (${engine})`, () => {
     const exported = datasetRef('s3://exports', 'orders.csv');
     // The naming spec's PostgreSQL address: scheme, host (any case) and port; `db.schema.table`.
     const source = { namespace: 'postgres://SHOP-DB.internal:5433', name: 'shop.public.orders' };
-    const posted = await call<OpenLineageIngestResponse>(
-      'POST',
-      '/openlineage',
-      {
-        eventType: 'COMPLETE',
-        eventTime: '2026-11-20T10:00:00.000Z',
-        run: { runId: crypto.randomUUID() },
-        job: { namespace: 'airflow', name: 'export_orders' },
-        producer: 'https://example.com/airflow',
-        inputs: [source],
-        outputs: [
-          {
-            namespace: 's3://exports',
-            name: 'orders.csv',
-            facets: {
-              columnLineage: {
-                fields: { contact: { inputFields: [{ ...source, field: 'email' }] } },
-              },
+    /** A completed Airflow job run, posted as the steward. */
+    const completedRun = (job: string, eventTime: string, inputs: object[], outputs: object[]) =>
+      call<OpenLineageIngestResponse>(
+        'POST',
+        '/openlineage',
+        {
+          eventType: 'COMPLETE',
+          eventTime,
+          run: { runId: crypto.randomUUID() },
+          job: { namespace: 'airflow', name: job },
+          producer: 'https://example.com/airflow',
+          inputs,
+          outputs,
+        },
+        tokens['data-steward'],
+      );
+    const posted = await completedRun(
+      'export_orders',
+      '2026-11-20T10:00:00.000Z',
+      [source],
+      [
+        {
+          namespace: 's3://exports',
+          name: 'orders.csv',
+          facets: {
+            columnLineage: {
+              fields: { contact: { inputFields: [{ ...source, field: 'email' }] } },
             },
           },
-        ],
-      },
-      tokens['data-steward'],
+        },
+      ],
     );
     expect(posted.status).toBe(200);
     expect(posted.body.datasets).toEqual([orders, exported]);
@@ -427,19 +435,11 @@ describe(`lineage API (${engine})`, () => {
     );
     expect(details.body.columns!.map(c => c.name)).toEqual(['id', 'email']);
     // Another port is another server: a dataset of its own.
-    const elsewhere = await call<OpenLineageIngestResponse>(
-      'POST',
-      '/openlineage',
-      {
-        eventType: 'COMPLETE',
-        eventTime: '2026-11-20T11:00:00.000Z',
-        run: { runId: crypto.randomUUID() },
-        job: { namespace: 'airflow', name: 'copy_orders' },
-        producer: 'https://example.com/airflow',
-        inputs: [{ ...source, namespace: 'postgres://shop-db.internal:5432' }],
-        outputs: [],
-      },
-      tokens['data-steward'],
+    const elsewhere = await completedRun(
+      'copy_orders',
+      '2026-11-20T11:00:00.000Z',
+      [{ ...source, namespace: 'postgres://shop-db.internal:5432' }],
+      [],
     );
     expect(elsewhere.body.datasets).toEqual([
       datasetRef('postgres://shop-db.internal:5432', 'shop.public.orders'),
