@@ -128,6 +128,13 @@ type FacetRow = { ref: string } & Record<ColumnFacet, string | null>;
 /** A text match as the one-pass read returns it: its facet columns and sensitivity rank. */
 type ScannedRow = FacetRow & { sensitivityRank: number | string };
 const COLUMN_FACET_NAMES = Object.keys(COLUMN_FACETS) as ColumnFacet[];
+/** The output columns of `sampleColumns()`. */
+const SAMPLE_COLUMNS = ['ref', ...COLUMN_FACET_NAMES] as const;
+
+/** An SQLite identifier in double quotes. */
+function quoteSqlite(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
 
 /** SEARCH_ORDER_SQL as sort keys: each expression, the alias a read gives it, its direction. */
 const RANKING_KEYS = SEARCH_ORDER_SQL.map((order, i) => {
@@ -324,27 +331,21 @@ export class KnexSearchStore {
     const statuses: string[] = input.filters.status?.length ? input.filters.status : ['active'];
     if (!matches && !statuses.includes('active')) {
       // Deleted assets (few): read them; the status facet is counted on its own.
-      matches = (await this.base(input, matcher)
-        .select(...this.sampleColumns())
-        .limit(cap + 1)) as FacetRow[];
+      matches = await this.readSample(this.base(input, matcher).limit(cap + 1));
     } else if (!matches) {
       // Read without the status filter first, a quarter more than the caps: its first rows
       // are the status facet's own sample, and the matches are those of its rows with the
       // status asked for, when it holds every match or enough of them (most assets have the
       // default status, active, so a second read is rare).
       const read = Math.ceil((cap + 1) * 1.25);
-      anyStatus = (await this.base(input, matcher, 'status')
-        .select(...this.sampleColumns())
-        .limit(read)) as FacetRow[];
+      anyStatus = await this.readSample(this.base(input, matcher, 'status').limit(read));
       const withStatus = anyStatus.filter(row => statuses.includes(row.status ?? ''));
       matches =
         anyStatus.length < read
           ? withStatus
           : withStatus.length > cap
             ? withStatus.slice(0, cap + 1)
-            : ((await this.base(input, matcher)
-                .select(...this.sampleColumns())
-                .limit(cap + 1)) as FacetRow[]);
+            : await this.readSample(this.base(input, matcher).limit(cap + 1));
     }
     const broad = matches.length > this.totalCap;
     let refs: string[];
@@ -434,7 +435,13 @@ export class KnexSearchStore {
       this.knex.raw(`${length.expr} as ??`, ['nameLength']),
       this.knex.raw(`${rank} as ??`, [...bindings, 'textRank']),
     );
-    const rows = (await read) as ScannedRow[];
+    const rows = await this.readRows<ScannedRow>(read, [
+      ...SAMPLE_COLUMNS,
+      'sensitivityRank',
+      'quality',
+      'nameLength',
+      'textRank',
+    ]);
     const complete = rows.length <= this.firstReadRows;
     return {
       complete,
@@ -489,9 +496,12 @@ export class KnexSearchStore {
           sample = wide.subset(input.filters, except as ColumnFacet, this.facetSample + 1);
         // The status facet alone needs only the status (often read from an index alone).
         const statusOnly = dimensions.length === 1 && dimensions[0] === 'status';
-        sample ??= (await this.base(input, matcher, except)
-          .select(...(statusOnly ? [{ status: `${ASSETS_TABLE}.status` }] : this.sampleColumns()))
-          .limit(this.facetSample + 1)) as FacetRow[];
+        const read = this.base(input, matcher, except).limit(this.facetSample + 1);
+        sample ??= statusOnly
+          ? await this.readRows<FacetRow>(read.select({ status: `${ASSETS_TABLE}.status` }), [
+              'status',
+            ])
+          : await this.readSample(read);
         if (sample.length > this.facetSample) {
           approximate = true;
           sample.length = this.facetSample;
@@ -552,6 +562,31 @@ export class KnexSearchStore {
     return result.rows.map(row => row.ref);
   }
 
+  /**
+   * The rows `query` selects, as objects keyed by `columns` (its output columns, in order).
+   * SQLite's driver builds each row's object value by value (0.3 µs a value: 6 ms for a first
+   * read of 2,000 rows); there, SQLite returns the rows as one JSON array of arrays instead,
+   * which is parsed at once (twice as fast). The rows keep the query's order.
+   */
+  private async readRows<T>(query: Knex.QueryBuilder, columns: readonly string[]): Promise<T[]> {
+    if (this.postgres) return (await query) as T[];
+    const values = columns.map(column => `r.${quoteSqlite(column)}`).join(', ');
+    const [result] = (await this.knex.raw(
+      `select json_group_array(json_array(${values})) as rows from ? as r`,
+      [query],
+    )) as { rows: string }[];
+    return (JSON.parse(result.rows) as unknown[][]).map(row => {
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) object[columns[i]] = row[i];
+      return object as T;
+    });
+  }
+
+  /** A facet sample: `query`'s rows with the sample columns. */
+  private readSample(query: Knex.QueryBuilder): Promise<FacetRow[]> {
+    return this.readRows<FacetRow>(query.select(...this.sampleColumns()), SAMPLE_COLUMNS);
+  }
+
   /** What a sample reads of each match: its ref and single-valued facets (aliased by facet). */
   private sampleColumns(): (string | Record<string, string>)[] {
     return [
@@ -603,26 +638,34 @@ export class KnexSearchStore {
           ),
         );
     } else {
+      // The refs as one JSON parameter, each looked up in turn (`cross join` keeps them the
+      // outer loop): a list of a thousand parameters costs more to bind and to prepare (its
+      // text differs with its length) than the lookups themselves.
+      const perRef = async (select: string, lookup: string, bindings: unknown[]) =>
+        (await this.knex.raw(
+          `select ${select}, count(*) as count
+             from json_each(?) as r cross join ${lookup}
+            group by 1, 2`,
+          [JSON.stringify(refs), ...bindings] as Knex.RawBinding[],
+        )) as Counted[];
       if (dimensions.includes('label'))
         queries.push(
-          this.knex(LABELS_TABLE)
-            .select({ facet: this.knex.raw("'label'"), value: 'classifier_id' })
-            .count({ count: '*' })
-            .whereNot('status', 'rejected')
-            .whereIn('asset_ref', refs)
-            .groupBy('classifier_id'),
+          perRef(
+            `'label' as facet, l.classifier_id as value`,
+            `${LABELS_TABLE} as l on l.asset_ref = r.value and l.status <> 'rejected'`,
+            [],
+          ),
         );
       // From the (asset, facet, value) index: with two facets or more, SQLite's planner
       // would rather read every row of those facets.
       if (curated.length)
         queries.push(
-          this.knex
-            .from(this.knex.raw('?? indexed by ??', [FACETS_TABLE, FACETS_BY_ASSET_INDEX]))
-            .select('facet', 'value')
-            .count({ count: '*' })
-            .whereIn('facet', curated)
-            .whereIn('asset_ref', refs)
-            .groupBy('facet', 'value'),
+          perRef(
+            'f.facet as facet, f.value as value',
+            `${FACETS_TABLE} as f indexed by ${FACETS_BY_ASSET_INDEX}
+               on f.asset_ref = r.value and f.facet in (${curated.map(() => '?').join(', ')})`,
+            curated,
+          ),
         );
     }
     return (await Promise.all(queries))
