@@ -6,7 +6,8 @@
  * (FTS5 trigram) and PostgreSQL (pg_trgm). Run: npx tsx bench/search.ts [assets] [runs]
  * Totals are exact up to 1,000 matches (printed `1000+` past that) and facets exact up to
  * 1,000 matches (`~` when counted over a sample of the first 1,000 found).
- * BENCH_TRACE=<shape> prints the statements one search of that shape runs, with times.
+ * BENCH_TRACE=<shape> prints the statements one search of that shape runs, with times
+ * (BENCH_TRACE_SQL=1: in full, with their bindings).
  * BENCH_ENGINES=sqlite|postgres picks one engine; BENCH_KEEP=1 loads into a database named
  * after the asset count and reuses it on the next run (drop it by hand afterwards).
  * Numbers from a shared 2-core machine are pessimistic.
@@ -492,15 +493,20 @@ async function measure(db: TestDatabase) {
     }[]
   ).map(r => r.name);
   const results: { name: string; p50: number; p95: number; total: string }[] = [];
+  // A service in use has its working set in memory: one untimed pass over every shape and
+  // input first (it also brings back pages this VM's kernel reclaims from idle files, e.g.
+  // one engine's while the other was measured), so the figures are the steady state.
+  for (const shape of shapes(first.nextCursor, names))
+    for (let i = 0; i < RUNS; i++)
+      await store.search({ limit: 25, ...shape.input(i) } as SearchInput);
   for (const shape of shapes(first.nextCursor, names)) {
     const times: number[] = [];
     let total = '';
-    for (let i = 0; i < RUNS + 2; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const input = shape.input(i);
       const started = performance.now();
       const found = await store.search({ limit: 25, ...input } as SearchInput);
-      const elapsed = performance.now() - started;
-      if (i >= 2) times.push(elapsed); // two warm-up runs
+      times.push(performance.now() - started);
       total = `${input.facets && found.facetsApproximate ? '~' : ''}${found.total}${found.totalExact ? '' : '+'}`;
     }
     times.sort((a, b) => a - b);
@@ -542,14 +548,19 @@ async function measure(db: TestDatabase) {
 async function traceStatements(db: TestDatabase, store: KnexSearchStore, shape: Shape) {
   const started = new Map<string, { sql: string; at: number }>();
   const lines: string[] = [];
-  const onQuery = (q: { __knexQueryUid: string; sql: string }) =>
-    started.set(q.__knexQueryUid, { sql: q.sql, at: performance.now() });
+  // BENCH_TRACE_SQL=1: whole statements with their bindings (to EXPLAIN them by hand).
+  const whole = process.env.BENCH_TRACE_SQL === '1';
+  const onQuery = (q: { __knexQueryUid: string; sql: string; bindings?: unknown[] }) =>
+    started.set(q.__knexQueryUid, {
+      sql: whole ? `${q.sql}\n      bindings: ${JSON.stringify(q.bindings ?? [])}` : q.sql,
+      at: performance.now(),
+    });
   const onResponse = (_: unknown, q: { __knexQueryUid: string }) => {
     const entry = started.get(q.__knexQueryUid);
     if (!entry) return;
-    const sql = entry.sql.replace(/\s+/g, ' ');
+    const sql = whole ? entry.sql : entry.sql.replace(/\s+/g, ' ');
     lines.push(
-      `    ${(performance.now() - entry.at).toFixed(1).padStart(6)} ms  ${sql.length > 160 ? `${sql.slice(0, 157)}...` : sql}`,
+      `    ${(performance.now() - entry.at).toFixed(1).padStart(6)} ms  ${sql.length > 160 && !whole ? `${sql.slice(0, 157)}...` : sql}`,
     );
   };
   db.knex.on('query', onQuery).on('query-response', onResponse);
