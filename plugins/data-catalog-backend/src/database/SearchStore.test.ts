@@ -219,4 +219,69 @@ describe(`search store counts (${engine})`, () => {
       await db.knex(ASSETS_TABLE).whereIn('ref', deleted).update({ status: 'active' });
     }
   });
+
+  it('finds the same with the full-text filter keys as without, as assets move and go', async () => {
+    // SQLite asks its full-text index for the filters' keys (PostgreSQL has none): the
+    // results must not depend on it, and the keys must follow every change of the row.
+    const keyed = new KnexSearchStore(db.knex, { filterKeyShare: 1, firstReadRows: 0 });
+    const plain = new KnexSearchStore(db.knex, { filterKeyShare: 0, firstReadRows: 0 });
+    const cases: Partial<SearchInput>[] = [
+      { query: 'col', filters: { type: ['column'] } },
+      { query: 'col0', filters: { dataSourceId: ['ds-1'], schema: ['public'] } },
+      { query: 'orders', filters: { type: ['table', 'view'], dataSourceId: ['ds-1', 'ds-2'] } },
+      { query: 'col', filters: { schema: ['elsewhere'] } },
+      { query: 'col', filters: { dataSourceId: ['ds-2', 'unknown'] } },
+      { query: 'col0 public', filters: { type: ['column'], dataSourceId: ['ds-1'] } },
+    ];
+    const same = async () => {
+      for (const extra of cases) {
+        const input = columnsSearch({ ...extra, limit: 50 });
+        expect(await keyed.search(input)).toEqual(await plain.search(input));
+      }
+    };
+    await same();
+    const moved = columnRef('ds-1', 'crm', 'public', 'orders', 'col05');
+    await db
+      .knex(ASSETS_TABLE)
+      .where('ref', moved)
+      .update({ data_source_id: 'ds-2', schema_name: 'elsewhere' });
+    const inSource = (source: string) =>
+      keyed.search(
+        columnsSearch({ query: 'col05', filters: { type: ['column'], dataSourceId: [source] } }),
+      );
+    expect((await inSource('ds-2')).refs).toEqual([moved]);
+    // (Nothing left matches exactly: the closest spellings, never the moved column.)
+    expect(await inSource('ds-1')).toMatchObject({ fuzzy: true });
+    expect((await inSource('ds-1')).refs).not.toContain(moved);
+    await same();
+    await db.knex(ASSETS_TABLE).where('ref', moved).delete();
+    expect((await inSource('ds-2')).refs).not.toContain(moved);
+    await same();
+    if (engine === 'sqlite') {
+      // Each key counts the assets that have its value (what decides whether it is used).
+      const keys = (await db
+        .knex('catalog_search_keys')
+        .select('dimension', 'value', 'assets')) as {
+        dimension: string;
+        value: string;
+        assets: number;
+      }[];
+      for (const [dimension, column] of [
+        ['type', 'type'],
+        ['dataSourceId', 'data_source_id'],
+        ['schema', 'schema_name'],
+      ]) {
+        const actual = (await db
+          .knex(ASSETS_TABLE)
+          .whereNotNull(column)
+          .select({ value: column })
+          .count({ assets: '*' })
+          .groupBy(column)) as { value: string; assets: number }[];
+        const counted = keys.filter(key => key.dimension === dimension && key.assets > 0);
+        expect(counted.map(key => [key.value, key.assets]).sort()).toEqual(
+          actual.map(row => [row.value, Number(row.assets)]).sort(),
+        );
+      }
+    }
+  });
 });

@@ -11,10 +11,13 @@ import { ASSETS_TABLE, LABELS_TABLE } from './migrations';
 import {
   FACETS_BY_ASSET_INDEX,
   FACETS_TABLE,
+  filterKeyMarker,
   FTS_TABLE,
+  KEYED_FILTERS,
   NAME_RANK_INDEX,
   QUALIFIED_NAME_RANK_INDEX,
   SEARCH_DOCUMENT_SQL,
+  SEARCH_KEYS_TABLE,
   SEARCH_ORDER_INDEX,
   SEARCH_ORDER_SQL,
 } from './searchMigration';
@@ -100,6 +103,13 @@ const BUCKET_WALK_SIZE = 50_000;
 const FIRST_READ_ROWS = 2_000;
 /** A name-prefix bucket with at most this many distinct names is merged per name. */
 const PREFIX_MERGE_NAMES = 200;
+/**
+ * SQLite: a filter's full-text keys are used when its values' assets are at most this share
+ * of the catalog. A key's posting list is read along the words' (a word in one data source's
+ * tables: 34 → 5 ms); a broad one costs more than the row lookups it saves (every column:
+ * 10 → 52 ms for a common word).
+ */
+const FILTER_KEY_SHARE = 0.25;
 
 export interface SearchStoreOptions {
   /** Count totals exactly up to this many matches (default 1,000). */
@@ -112,7 +122,19 @@ export interface SearchStoreOptions {
   firstReadRows?: number;
   /** Merge a name-prefix bucket per name up to this many names (default 200; 0 never). */
   prefixMergeNames?: number;
+  /**
+   * SQLite: ask the full-text index for a filter's keys when its values' assets are at most
+   * this share of the catalog (default 0.25; 0 never, 1 always).
+   */
+  filterKeyShare?: number;
 }
+
+/**
+ * Narrows a search's rows to its text (or to known refs): `without` names the filters the
+ * query leaves out (SQLite's text matcher uses the others' full-text keys).
+ */
+type Matcher = (query: Knex.QueryBuilder, without: ReadonlySet<SearchFacet>) => void;
+type KeyedFilter = keyof typeof KEYED_FILTERS;
 
 /** The single-valued facets and the `catalog_assets` column each counts. */
 const COLUMN_FACETS = {
@@ -271,6 +293,7 @@ export class KnexSearchStore {
   private readonly bucketWalkSize: number;
   private readonly firstReadRows: number;
   private readonly prefixMergeNames: number;
+  private readonly filterKeyShare: number;
 
   constructor(
     private readonly knex: Knex,
@@ -282,16 +305,20 @@ export class KnexSearchStore {
     this.bucketWalkSize = options.bucketWalkSize ?? BUCKET_WALK_SIZE;
     this.firstReadRows = options.firstReadRows ?? FIRST_READ_ROWS;
     this.prefixMergeNames = options.prefixMergeNames ?? PREFIX_MERGE_NAMES;
+    this.filterKeyShare = options.filterKeyShare ?? FILTER_KEY_SHARE;
   }
 
   async search(input: SearchInput): Promise<SearchResult> {
     const words = queryWords(input.query);
     const q = words.join(' ');
     const offset = decodeOffset(input.cursor);
-    let matcher: (query: Knex.QueryBuilder) => void = () => {};
+    let matcher: Matcher = () => {};
     let fuzzyOrder: string[] | null = null;
 
-    if (words.length > 0) matcher = query => this.whereAllWords(query, words);
+    if (words.length > 0) {
+      const keys = await this.filterKeys(input.filters, words);
+      matcher = (query, without) => this.whereAllWords(query, words, keys, without);
+    }
     const rankedPage = (broad: boolean, only?: (query: Knex.QueryBuilder) => void) => {
       // A broad search without text reads the ranking-order index until the page is full
       // (SQLite's planner would sort every match); PostgreSQL's planner picks it itself.
@@ -417,10 +444,7 @@ export class KnexSearchStore {
    * The first `firstReadRows` assets matching the words (and the related filters and access,
    * not the column filters), with their single-valued facets.
    */
-  private async readFirstMatches(
-    input: SearchInput,
-    matcher: (query: Knex.QueryBuilder) => void,
-  ): Promise<FirstMatches> {
+  private async readFirstMatches(input: SearchInput, matcher: Matcher): Promise<FirstMatches> {
     const q = queryWords(input.query).join(' ');
     const read = this.base(input, matcher, COLUMN_FACET_NAMES)
       .select(...this.sampleColumns(), {
@@ -466,7 +490,7 @@ export class KnexSearchStore {
    */
   private async countFacets(
     input: SearchInput,
-    matcher: (query: Knex.QueryBuilder) => void,
+    matcher: Matcher,
     /** The first matches of every filter, when already read (the unfiltered dimensions' sample). */
     known?: FacetRow[],
     /** The matches without the column filters, when read first (`readFirstMatches`). */
@@ -921,7 +945,7 @@ export class KnexSearchStore {
   /** `catalog_assets` narrowed by the caller's access, the query words and every filter but `without`. */
   private base(
     input: SearchInput,
-    matcher: (query: Knex.QueryBuilder) => void,
+    matcher: Matcher,
     /** Filters left out: one dimension, or several. */
     without?: SearchFacet | readonly SearchFacet[],
     db: Knex = this.knex,
@@ -937,7 +961,7 @@ export class KnexSearchStore {
       ? db.from(db.raw('?? indexed by ??', [ASSETS_TABLE, indexedBy]))
       : db(ASSETS_TABLE);
     applyAccessFilter(query, input.access);
-    matcher(query);
+    matcher(query, left);
     const f = input.filters;
     const col = (name: string) => `${ASSETS_TABLE}.${name}`;
     if (kept('type') && f.type?.length) query.whereIn(col('type'), f.type);
@@ -998,7 +1022,65 @@ export class KnexSearchStore {
     return query;
   }
 
-  private whereAllWords(query: Knex.QueryBuilder, words: string[]) {
+  /**
+   * SQLite: the FTS clause of each selective filter on a keyed column (`KEYED_FILTERS`): its
+   * values' markers, kept when their assets are at most `filterKeyShare` of the catalog.
+   * Only for words the full-text index answers.
+   */
+  private async filterKeys(
+    filters: SearchFilters,
+    words: string[],
+  ): Promise<Map<SearchFacet, string>> {
+    const keys = new Map<SearchFacet, string>();
+    const keyed = (Object.keys(KEYED_FILTERS) as KeyedFilter[]).filter(
+      dimension => filters[dimension]?.length,
+    );
+    if (
+      this.postgres ||
+      this.filterKeyShare <= 0 ||
+      keyed.length === 0 ||
+      !words.some(word => [...word].length >= 3)
+    )
+      return keys;
+    const rows = (await this.knex(SEARCH_KEYS_TABLE)
+      .select(
+        'dimension',
+        'code',
+        'assets',
+        this.knex.raw(
+          `(select sum(assets) from ${SEARCH_KEYS_TABLE} where dimension = 'type') as ??`,
+          ['catalog'],
+        ),
+      )
+      .where(any => {
+        for (const dimension of keyed)
+          any.orWhere(one =>
+            one.where('dimension', dimension).whereIn('value', filters[dimension] ?? []),
+          );
+      })) as { dimension: KeyedFilter; code: number; assets: number; catalog: number }[];
+    for (const dimension of keyed) {
+      const values = rows.filter(row => row.dimension === dimension);
+      const assets = values.reduce((total, row) => total + Number(row.assets), 0);
+      // No code: no asset has these values (the SQL filter finds none by itself).
+      if (values.length === 0 || assets > this.filterKeyShare * Number(values[0].catalog)) continue;
+      keys.set(
+        dimension,
+        `keys : (${values.map(row => ftsPhrase(filterKeyMarker(row.code))).join(' OR ')})`,
+      );
+    }
+    return keys;
+  }
+
+  /**
+   * Every word in the search document. SQLite: from the full-text index, with the keys of
+   * the filters the query keeps (`without`: those it leaves out).
+   */
+  private whereAllWords(
+    query: Knex.QueryBuilder,
+    words: string[],
+    keys: Map<SearchFacet, string>,
+    without: ReadonlySet<SearchFacet>,
+  ) {
     if (this.postgres) {
       for (const word of words) {
         query.whereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(word)]);
@@ -1013,7 +1095,12 @@ export class KnexSearchStore {
       // facet sample stops early instead of first collecting every match.
       query
         .join(FTS_TABLE, `${FTS_TABLE}.rowid`, `${ASSETS_TABLE}.rowid`)
-        .whereRaw(`${FTS_TABLE} match ?`, [indexed.map(ftsPhrase).join(' AND ')]);
+        .whereRaw(`${FTS_TABLE} match ?`, [
+          [
+            ...indexed.map(word => `doc : ${ftsPhrase(word)}`),
+            ...[...keys].filter(([dimension]) => !without.has(dimension)).map(([, key]) => key),
+          ].join(' AND '),
+        ]);
     }
     for (const word of short) {
       query.whereRaw(`instr(${SEARCH_DOCUMENT_SQL}, ?) > 0`, [word]);
@@ -1066,7 +1153,7 @@ export class KnexSearchStore {
       });
     } else {
       const match = parts
-        .map(alternatives => `(${alternatives.map(ftsPhrase).join(' OR ')})`)
+        .map(alternatives => `doc : (${alternatives.map(ftsPhrase).join(' OR ')})`)
         .join(' AND ');
       rows = await this.base(input, query => {
         query.whereRaw(

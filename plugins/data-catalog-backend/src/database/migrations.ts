@@ -4,6 +4,7 @@ import {
   searchAndCurationMigration,
   searchNameRankMigration,
   searchOrderMigration,
+  searchFilterKeysMigration,
   searchSampleIndexesMigration,
 } from './searchMigration';
 
@@ -174,6 +175,8 @@ const migrations: CodeMigration[] = [
   searchNameRankMigration,
   // Search at scale: indexes the facet samples read (by status; by ref, covering the facets).
   searchSampleIndexesMigration,
+  // Search at scale (SQLite): filter keys in the full-text index (text with selective filters).
+  searchFilterKeysMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

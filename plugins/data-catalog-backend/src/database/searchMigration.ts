@@ -60,6 +60,34 @@ export function schemaNameOf(ref: string): string | null {
   return SCANNED_DEPTH[type] === segments.length ? segments[2] : null;
 }
 
+/**
+ * SQLite: the FTS5 trigram index of the search documents (as first shipped, without filter
+ * keys). The FTS row shares the asset row's rowid; triggers keep it in step with the document.
+ */
+async function createDocumentFts(knex: Knex): Promise<void> {
+  await knex.raw(`CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(doc, tokenize = 'trigram')`);
+  await knex.raw(
+    `INSERT INTO ${FTS_TABLE}(rowid, doc) SELECT rowid, ${SEARCH_DOCUMENT_SQL} FROM ${ASSETS}`,
+  );
+  await knex.raw(`CREATE TRIGGER catalog_assets_fts_insert AFTER INSERT ON ${ASSETS} BEGIN
+        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
+      END`);
+  await knex.raw(`CREATE TRIGGER catalog_assets_fts_update AFTER UPDATE OF search_ingested, search_curated ON ${ASSETS} BEGIN
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
+      END`);
+  await knex.raw(`CREATE TRIGGER catalog_assets_fts_delete AFTER DELETE ON ${ASSETS} BEGIN
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+      END`);
+}
+
+/** SQLite: the FTS5 index and its triggers, gone. */
+async function dropFts(knex: Knex): Promise<void> {
+  for (const trigger of ['insert', 'update', 'delete'])
+    await knex.raw(`DROP TRIGGER IF EXISTS catalog_assets_fts_${trigger}`);
+  await knex.raw(`DROP TABLE IF EXISTS ${FTS_TABLE}`);
+}
+
 export const searchAndCurationMigration = {
   name: '20261220_003_search_and_curation',
   async up(knex: Knex): Promise<void> {
@@ -218,32 +246,14 @@ export const searchAndCurationMigration = {
         `CREATE INDEX catalog_assets_name_trgm_idx ON ${ASSETS} USING gin (name_lower gin_trgm_ops)`,
       );
     } else {
-      // The FTS row shares the asset row's rowid; triggers keep it in step with the document.
-      await knex.raw(`CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(doc, tokenize = 'trigram')`);
-      await knex.raw(
-        `INSERT INTO ${FTS_TABLE}(rowid, doc) SELECT rowid, ${SEARCH_DOCUMENT_SQL} FROM ${ASSETS}`,
-      );
-      await knex.raw(`CREATE TRIGGER catalog_assets_fts_insert AFTER INSERT ON ${ASSETS} BEGIN
-        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
-      END`);
-      await knex.raw(`CREATE TRIGGER catalog_assets_fts_update AFTER UPDATE OF search_ingested, search_curated ON ${ASSETS} BEGIN
-        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
-        INSERT INTO ${FTS_TABLE}(rowid, doc) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated);
-      END`);
-      await knex.raw(`CREATE TRIGGER catalog_assets_fts_delete AFTER DELETE ON ${ASSETS} BEGIN
-        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
-      END`);
+      await createDocumentFts(knex);
     }
   },
   async down(knex: Knex): Promise<void> {
     if (isPostgres(knex)) {
       await knex.raw('DROP INDEX IF EXISTS catalog_assets_search_trgm_idx');
       await knex.raw('DROP INDEX IF EXISTS catalog_assets_name_trgm_idx');
-    } else {
-      for (const trigger of ['insert', 'update', 'delete'])
-        await knex.raw(`DROP TRIGGER IF EXISTS catalog_assets_fts_${trigger}`);
-      await knex.raw(`DROP TABLE IF EXISTS ${FTS_TABLE}`);
-    }
+    } else await dropFts(knex);
     await knex.raw('DROP INDEX IF EXISTS catalog_labels_lower_classifier_idx');
     await knex.schema.dropTable(GLOSSARY_TABLE);
     await knex.schema.dropTable(ASSET_HISTORY_TABLE);
@@ -395,5 +405,112 @@ export const searchSampleIndexesMigration = {
     await knex.raw(`DROP INDEX IF EXISTS ${FACETS_BY_ASSET_INDEX}`);
     await knex.raw(`DROP INDEX IF EXISTS ${REF_FACETS_INDEX}`);
     await knex.raw(`DROP INDEX IF EXISTS ${STATUS_INDEX}`);
+  },
+};
+
+/**
+ * SQLite only: the filter keys of the full-text index. Each value of the type, data source
+ * and schema filters gets a code, and the asset's FTS row carries a three-character marker
+ * per code in its `keys` column (one trigram: one posting list). A text search with a
+ * selective filter then asks the index for both (`doc : "word" AND keys : "<marker>"`): a
+ * common word in one data source's tables (41,000 matches, 389 kept) was read by looking up
+ * every match's row, 34 ms; the index intersects them in 5. The codes also count their
+ * assets, so the search uses a key only when it is selective (a broad one, e.g. every
+ * column, costs the index more than it saves). The price is on writes: a first SQLite
+ * ingestion of 1,000 tables (bench/catalog-ingest) takes about 8 % longer; replays, which
+ * change nothing, are unchanged.
+ */
+export const SEARCH_KEYS_TABLE = 'catalog_search_keys';
+/** The search filters that have keys, and the `catalog_assets` column of each. */
+export const KEYED_FILTERS = {
+  type: 'type',
+  dataSourceId: 'data_source_id',
+  schema: 'schema_name',
+} as const;
+
+/** A code's marker: a private-use prefix, then the code in two private-use digits. */
+export function filterKeyMarker(code: number): string {
+  return String.fromCodePoint(0xf8f0, 0xe000 + Math.floor(code / 4096), 0xe000 + (code % 4096));
+}
+
+/** `filterKeyMarker` in SQL, of an integer code expression. */
+function markerSql(code: string): string {
+  return `char(63728, 57344 + ${code} / 4096, 57344 + ${code} % 4096)`;
+}
+
+/** The key rows of an asset row (`alias`: new, old or a table alias). */
+function keysOf(alias: string): string {
+  return Object.entries(KEYED_FILTERS)
+    .map(([dimension, column]) => `(k.dimension = '${dimension}' and k.value = ${alias}.${column})`)
+    .join(' or ');
+}
+
+/** The FTS `keys` text of an asset row. */
+function keysTextSql(alias: string): string {
+  return `coalesce((select group_concat(${markerSql('k.code')}, ' ') from ${SEARCH_KEYS_TABLE} k where ${keysOf(alias)}), '')`;
+}
+
+/**
+ * Trigger statements: codes for the row's values, then its key counts moved by `delta`. (A
+ * code is inserted where missing, not `OR IGNORE`: an upsert's own conflict clause would
+ * override the trigger's and fail on an existing code.)
+ */
+function countKeysSql(alias: 'new' | 'old', delta: '+ 1' | '- 1'): string {
+  const ensure =
+    alias === 'new'
+      ? Object.entries(KEYED_FILTERS)
+          .map(
+            ([dimension, column]) =>
+              `INSERT INTO ${SEARCH_KEYS_TABLE}(dimension, value) SELECT '${dimension}', new.${column} WHERE new.${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${SEARCH_KEYS_TABLE} WHERE dimension = '${dimension}' AND value = new.${column});`,
+          )
+          .join('\n        ')
+      : '';
+  return `${ensure}
+        UPDATE ${SEARCH_KEYS_TABLE} SET assets = assets ${delta} WHERE code IN (SELECT k.code FROM ${SEARCH_KEYS_TABLE} k WHERE ${keysOf(alias)});`;
+}
+
+export const searchFilterKeysMigration = {
+  name: '20261226_search_filter_keys',
+  async up(knex: Knex): Promise<void> {
+    if (isPostgres(knex)) return;
+    await knex.raw(`CREATE TABLE ${SEARCH_KEYS_TABLE} (
+      code INTEGER PRIMARY KEY,
+      dimension TEXT NOT NULL,
+      value TEXT NOT NULL,
+      assets INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (dimension, value)
+    )`);
+    for (const [dimension, column] of Object.entries(KEYED_FILTERS))
+      await knex.raw(
+        `INSERT INTO ${SEARCH_KEYS_TABLE}(dimension, value, assets)
+           SELECT ?, ${column}, count(*) FROM ${ASSETS} WHERE ${column} IS NOT NULL GROUP BY ${column}`,
+        [dimension],
+      );
+    await dropFts(knex);
+    await knex.raw(`CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(doc, keys, tokenize = 'trigram')`);
+    await knex.raw(
+      `INSERT INTO ${FTS_TABLE}(rowid, doc, keys) SELECT rowid, ${SEARCH_DOCUMENT_SQL}, ${keysTextSql(ASSETS)} FROM ${ASSETS}`,
+    );
+    const insertFts = `INSERT INTO ${FTS_TABLE}(rowid, doc, keys) VALUES (new.rowid, new.search_ingested || ' ' || new.search_curated, ${keysTextSql('new')});`;
+    await knex.raw(`CREATE TRIGGER catalog_assets_fts_insert AFTER INSERT ON ${ASSETS} BEGIN
+        ${countKeysSql('new', '+ 1')}
+        ${insertFts}
+      END`);
+    await knex.raw(`CREATE TRIGGER catalog_assets_fts_update AFTER UPDATE OF search_ingested, search_curated, ${Object.values(KEYED_FILTERS).join(', ')} ON ${ASSETS} BEGIN
+        ${countKeysSql('old', '- 1')}
+        ${countKeysSql('new', '+ 1')}
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+        ${insertFts}
+      END`);
+    await knex.raw(`CREATE TRIGGER catalog_assets_fts_delete AFTER DELETE ON ${ASSETS} BEGIN
+        ${countKeysSql('old', '- 1')}
+        DELETE FROM ${FTS_TABLE} WHERE rowid = old.rowid;
+      END`);
+  },
+  async down(knex: Knex): Promise<void> {
+    if (isPostgres(knex)) return;
+    await dropFts(knex);
+    await knex.raw(`DROP TABLE ${SEARCH_KEYS_TABLE}`);
+    await createDocumentFts(knex);
   },
 };
