@@ -393,8 +393,12 @@ export class KnexSearchStore {
       const known = matches.map(row => row.ref);
       refs = (
         await rankedPage(false, query => {
+          // One parameter for the list (see countRelatedFacets).
           if (this.postgres) query.whereRaw(`${ASSETS_TABLE}.ref = any(?::text[])`, [known]);
-          else query.whereIn(`${ASSETS_TABLE}.ref`, known);
+          else
+            query.whereRaw(`${ASSETS_TABLE}.ref in (select value from json_each(?))`, [
+              JSON.stringify(known),
+            ]);
         })
       ).map(r => r.ref);
     }
