@@ -285,11 +285,16 @@ async function load(db: TestDatabase): Promise<number> {
   const knex = db.knex;
   const postgres = db.kind === 'postgres';
   await migrateCatalogDatabase(knex);
-  if (postgres) {
-    // Bulk load without the GIN indexes, then build them once (timed with the load).
-    await knex.raw('DROP INDEX catalog_assets_search_trgm_idx');
-    await knex.raw('DROP INDEX catalog_assets_name_trgm_idx');
-  } else {
+  // PostgreSQL: bulk load without the GIN indexes, then build them once (timed with the load).
+  const ginIndexes = postgres
+    ? (
+        (await knex.raw(
+          `select indexname, indexdef from pg_indexes where tablename = 'catalog_assets' and indexdef like '%USING gin%'`,
+        )) as { rows: { indexname: string; indexdef: string }[] }
+      ).rows
+    : [];
+  for (const { indexname } of ginIndexes) await knex.raw('DROP INDEX ??', [indexname]);
+  if (!postgres) {
     await knex.raw('PRAGMA journal_mode = WAL');
     await knex.raw('PRAGMA synchronous = OFF');
   }
@@ -328,13 +333,8 @@ async function load(db: TestDatabase): Promise<number> {
   }
   await flush(trx);
   await trx.commit();
+  for (const { indexdef } of ginIndexes) await knex.raw(indexdef);
   if (postgres) {
-    await knex.raw(
-      `CREATE INDEX catalog_assets_search_trgm_idx ON catalog_assets USING gin ((search_ingested || ' ' || search_curated) gin_trgm_ops)`,
-    );
-    await knex.raw(
-      'CREATE INDEX catalog_assets_name_trgm_idx ON catalog_assets USING gin (name_lower gin_trgm_ops)',
-    );
     // What autovacuum does to a loaded table in service (the visibility map lets index-only
     // scans skip the heap); the test server runs with autovacuum off.
     await knex.raw('VACUUM ANALYZE');
@@ -488,7 +488,12 @@ async function measure(db: TestDatabase) {
     limit: 25,
   });
   const names = (
-    (await db.knex('catalog_assets').select('name').where('type', 'table').limit(40)) as {
+    (await db
+      .knex('catalog_assets')
+      .select('name')
+      .where('type', 'table')
+      .orderBy('ref')
+      .limit(40)) as {
       name: string;
     }[]
   ).map(r => r.name);
