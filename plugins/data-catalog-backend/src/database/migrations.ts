@@ -5,6 +5,7 @@ import {
   searchNameRankMigration,
   searchOrderMigration,
   searchFilterKeysMigration,
+  searchFiltersGinMigration,
   searchSampleIndexesMigration,
 } from './searchMigration';
 
@@ -177,6 +178,8 @@ const migrations: CodeMigration[] = [
   searchSampleIndexesMigration,
   // Search at scale (SQLite): filter keys in the full-text index (text with selective filters).
   searchFilterKeysMigration,
+  // Search at scale (PostgreSQL): the trigram index also indexes the data source, type and schema.
+  searchFiltersGinMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

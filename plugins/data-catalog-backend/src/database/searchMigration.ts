@@ -421,7 +421,10 @@ export const searchSampleIndexesMigration = {
  * change nothing, are unchanged.
  */
 export const SEARCH_KEYS_TABLE = 'catalog_search_keys';
-/** The search filters that have keys, and the `catalog_assets` column of each. */
+/**
+ * The search filters that have keys (SQLite) or GIN entries beside the text (PostgreSQL,
+ * `searchFiltersGinMigration`), and the `catalog_assets` column of each.
+ */
 export const KEYED_FILTERS = {
   type: 'type',
   dataSourceId: 'data_source_id',
@@ -512,5 +515,36 @@ export const searchFilterKeysMigration = {
     await dropFts(knex);
     await knex.raw(`DROP TABLE ${SEARCH_KEYS_TABLE}`);
     await createDocumentFts(knex);
+  },
+};
+
+/**
+ * PostgreSQL only, the counterpart of the SQLite filter keys: the trigram index of the
+ * search documents also indexes the data source, type and schema (`btree_gin`), replacing
+ * the trigram-only one. A text search with those filters is then one GIN scan that
+ * intersects the word's trigrams with the filters' values. Without them, the planner ANDed
+ * the trigram bitmap with a btree bitmap of every asset of the type (100,000 entries, 29 ms
+ * of a 37 ms statement): a common word in one data source's tables, 14–37 → 2–6 ms; in any
+ * data source's tables, 31–50 → 23 ms. A search on the text alone reads only the trigram
+ * entries, as before. The price: a broad type takes part in the scan too (a word among
+ * every column: 10 → 17 ms for the GIN scan).
+ */
+export const SEARCH_FILTERS_GIN_INDEX = 'catalog_assets_search_filters_gin';
+export const searchFiltersGinMigration = {
+  name: '20261227_search_filters_gin',
+  async up(knex: Knex): Promise<void> {
+    if (!isPostgres(knex)) return;
+    await knex.raw('CREATE EXTENSION IF NOT EXISTS btree_gin');
+    await knex.raw(
+      `CREATE INDEX ${SEARCH_FILTERS_GIN_INDEX} ON ${ASSETS} USING gin (${SEARCH_DOCUMENT_SQL} gin_trgm_ops, ${Object.values(KEYED_FILTERS).join(', ')})`,
+    );
+    await knex.raw('DROP INDEX catalog_assets_search_trgm_idx');
+  },
+  async down(knex: Knex): Promise<void> {
+    if (!isPostgres(knex)) return;
+    await knex.raw(
+      `CREATE INDEX catalog_assets_search_trgm_idx ON ${ASSETS} USING gin (${SEARCH_DOCUMENT_SQL} gin_trgm_ops)`,
+    );
+    await knex.raw(`DROP INDEX ${SEARCH_FILTERS_GIN_INDEX}`);
   },
 };
