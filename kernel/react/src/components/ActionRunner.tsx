@@ -1,7 +1,7 @@
 import { Box, Button, CircularProgress, makeStyles, Typography } from '@material-ui/core';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ActionDescriptor } from '@racine/kernel-common';
-import { FormEvent, ReactNode, useEffect, useRef, useState } from 'react';
+import { FormEvent, ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { racineKernelApiRef } from '../api/RacineKernelApi';
 import { RacineApiError, errorMessage } from '../api/errors';
 import { JsonSchemaForm } from './JsonSchemaForm';
@@ -28,8 +28,9 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre-wrap',
     wordBreak: 'break-word',
   },
-  result: { display: 'grid', gap: theme.spacing(1) },
+  result: { display: 'grid', gap: theme.spacing(1), outline: 'none' },
   error: {
+    outline: 'none',
     padding: theme.spacing(1.5, 2),
     borderRadius: theme.shape.borderRadius,
     border: `1px solid ${theme.palette.error.main}`,
@@ -64,6 +65,12 @@ export function ActionRunner(props: ActionRunnerProps) {
     { kind: 'output'; output: unknown } | { kind: 'error'; message: string }
   >();
   const outcomeRef = useRef<HTMLDivElement>(null);
+  // The Run button, disabled while the action runs, drops the keyboard focus to the page body,
+  // outside any dialog the form is in (whose Escape then does nothing): the outcome takes the
+  // focus, in the same commit that shows it.
+  useLayoutEffect(() => {
+    outcomeRef.current?.focus({ preventScroll: true });
+  }, [outcome]);
   // In a scrolling dialog the outcome may render below the fold: bring it into view. (Braces
   // matter: recent Chromium returns a promise from scrollIntoView, and an effect must not.)
   useEffect(() => {
@@ -123,12 +130,18 @@ export function ActionRunner(props: ActionRunnerProps) {
         </Button>
       </Box>
       {outcome?.kind === 'error' && (
-        <div className={classes.error} data-testid="action-error" role="alert" ref={outcomeRef}>
+        <div
+          className={classes.error}
+          data-testid="action-error"
+          role="alert"
+          tabIndex={-1}
+          ref={outcomeRef}
+        >
           <Typography variant="body2">{outcome.message}</Typography>
         </div>
       )}
       {showOutput && outcome?.kind === 'output' && (
-        <div className={classes.result} data-testid="action-result" ref={outcomeRef}>
+        <div className={classes.result} data-testid="action-result" tabIndex={-1} ref={outcomeRef}>
           <Typography variant="overline" color="textSecondary">
             Output
           </Typography>
