@@ -153,9 +153,9 @@ const COLUMN_FACET_NAMES = Object.keys(COLUMN_FACETS) as ColumnFacet[];
 /** The output columns of `sampleColumns()`. */
 const SAMPLE_COLUMNS = ['ref', ...COLUMN_FACET_NAMES] as const;
 
-/** An SQLite identifier in double quotes. */
-function quoteSqlite(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
+/** Whether the trigram indexes (FTS5 trigram, pg_trgm) can answer a search for `word`. */
+function ftsIndexes(word: string): boolean {
+  return [...word].length >= 3;
 }
 
 /** SEARCH_ORDER_SQL as sort keys: each expression, the alias a read gives it, its direction. */
@@ -598,10 +598,10 @@ export class KnexSearchStore {
    */
   private async readRows<T>(query: Knex.QueryBuilder, columns: readonly string[]): Promise<T[]> {
     if (this.postgres) return (await query) as T[];
-    const values = columns.map(column => `r.${quoteSqlite(column)}`).join(', ');
+    const values = columns.map(() => '??').join(', ');
     const [result] = (await this.knex.raw(
       `select json_group_array(json_array(${values})) as rows from ? as r`,
-      [query],
+      [...columns.map(column => `r.${column}`), query],
     )) as { rows: string }[];
     return (JSON.parse(result.rows) as unknown[][]).map(row => {
       const object: Record<string, unknown> = {};
@@ -1039,12 +1039,7 @@ export class KnexSearchStore {
     const keyed = (Object.keys(KEYED_FILTERS) as KeyedFilter[]).filter(
       dimension => filters[dimension]?.length,
     );
-    if (
-      this.postgres ||
-      this.filterKeyShare <= 0 ||
-      keyed.length === 0 ||
-      !words.some(word => [...word].length >= 3)
-    )
+    if (this.postgres || this.filterKeyShare <= 0 || keyed.length === 0 || !words.some(ftsIndexes))
       return keys;
     const rows = (await this.knex(SEARCH_KEYS_TABLE)
       .select(
@@ -1092,8 +1087,8 @@ export class KnexSearchStore {
       return;
     }
     // FTS5 trigram phrases need three characters; shorter words are plain substring tests.
-    const indexed = words.filter(w => [...w].length >= 3);
-    const short = words.filter(w => [...w].length < 3);
+    const indexed = words.filter(ftsIndexes);
+    const short = words.filter(word => !ftsIndexes(word));
     if (indexed.length) {
       // A join, not `rowid in (…)`: the index then streams matches, so a bounded count or
       // facet sample stops early instead of first collecting every match.
@@ -1117,7 +1112,7 @@ export class KnexSearchStore {
    * the document, best first.
    */
   private async fuzzyCandidates(input: SearchInput, words: string[]): Promise<string[]> {
-    const usable = words.filter(w => [...w].length >= 3);
+    const usable = words.filter(ftsIndexes);
     if (usable.length === 0) return [];
     // One edit leaves either half of a word intact: candidates contain the word's first
     // half or its second half as a substring (the trigram indexes answer both), per word;
