@@ -497,7 +497,7 @@ async function measure(db: TestDatabase) {
       name: string;
     }[]
   ).map(r => r.name);
-  const results: { name: string; p50: number; p95: number; total: string }[] = [];
+  const results: { name: string; p50: number; p95: number; total: string; slowest: number }[] = [];
   // A service in use has its working set in memory: one untimed pass over every shape and
   // input first (it also brings back pages this VM's kernel reclaims from idle files, e.g.
   // one engine's while the other was measured), so the figures are the steady state.
@@ -507,19 +507,22 @@ async function measure(db: TestDatabase) {
   for (const shape of shapes(first.nextCursor, names)) {
     const times: number[] = [];
     let total = '';
+    let slowest = 0;
     for (let i = 0; i < RUNS; i++) {
       const input = shape.input(i);
       const started = performance.now();
       const found = await store.search({ limit: 25, ...input } as SearchInput);
       times.push(performance.now() - started);
+      if (times[i] > times[slowest]) slowest = i;
       total = `${input.facets && found.facetsApproximate ? '~' : ''}${found.total}${found.totalExact ? '' : '+'}`;
     }
-    times.sort((a, b) => a - b);
+    const sorted = [...times].sort((a, b) => a - b);
     results.push({
       name: shape.name,
-      p50: percentile(times, 50),
-      p95: percentile(times, 95),
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
       total,
+      slowest,
     });
   }
   console.log(
@@ -535,9 +538,9 @@ async function measure(db: TestDatabase) {
   }
   const trace = process.env.BENCH_TRACE;
   if (trace) {
-    for (const shape of shapes(first.nextCursor, names)) {
+    for (const [i, shape] of shapes(first.nextCursor, names).entries()) {
       if (trace !== '1' && !shape.name.includes(trace)) continue;
-      await traceStatements(db, store, shape);
+      await traceStatements(db, store, shape, results[i].slowest);
     }
   }
   const p95s = results.map(r => r.p95).sort((a, b) => a - b);
@@ -547,10 +550,17 @@ async function measure(db: TestDatabase) {
 }
 
 /**
- * BENCH_TRACE=<part of a shape name> (or 1 for all): one more search of each such shape,
+ * BENCH_TRACE=<part of a shape name> (or 1 for all): one more search of each such shape
+ * (its input that was slowest when timed),
  * printing every SQL statement it ran with its time, to see where a shape's time goes.
  */
-async function traceStatements(db: TestDatabase, store: KnexSearchStore, shape: Shape) {
+async function traceStatements(
+  db: TestDatabase,
+  store: KnexSearchStore,
+  shape: Shape,
+  /** Which input: the one that was slowest when timed. */
+  input: number,
+) {
   const started = new Map<string, { sql: string; at: number }>();
   const lines: string[] = [];
   // BENCH_TRACE_SQL=1: whole statements with their bindings (to EXPLAIN them by hand).
@@ -571,11 +581,14 @@ async function traceStatements(db: TestDatabase, store: KnexSearchStore, shape: 
   db.knex.on('query', onQuery).on('query-response', onResponse);
   const began = performance.now();
   try {
-    await store.search({ limit: 25, ...shape.input(3) } as SearchInput);
+    await store.search({ limit: 25, ...shape.input(input) } as SearchInput);
   } finally {
     db.knex.removeListener('query', onQuery).removeListener('query-response', onResponse);
   }
-  console.log(`\n  ${db.kind} trace, ${shape.name}: ${(performance.now() - began).toFixed(1)} ms`);
+  const query = JSON.stringify(shape.input(input).query);
+  console.log(
+    `\n  ${db.kind} trace, ${shape.name} (input ${input}, query ${query}): ${(performance.now() - began).toFixed(1)} ms`,
+  );
   for (const line of lines) console.log(line);
 }
 
