@@ -368,9 +368,12 @@ export class KnexSearchStore {
       return query.offset(offset).limit(input.limit) as Promise<{ ref: string }[]>;
     };
     // A text search: its matches without the column filters, once (see FIRST_READ_ROWS).
-    // (Without text, the filters' own indexes answer each read sooner.)
+    // (Without text, the filters' own indexes answer each read sooner.) Not with a data
+    // source or schema filter: it keeps few of those rows, so that they would fill almost no
+    // sample (a word in one source's tables, PostgreSQL: 60–90 → 15–25 ms; SQLite: 20 → 12).
+    const narrowed = Boolean(input.filters.dataSourceId?.length || input.filters.schema?.length);
     const wide =
-      words.length > 0 && input.facets && this.firstReadRows > 0
+      words.length > 0 && input.facets && this.firstReadRows > 0 && !narrowed
         ? await this.readFirstMatches(input, matcher)
         : undefined;
     // The matches, up to the caps: their count is the total, exact up to `totalCap`; they
