@@ -6,7 +6,7 @@
  * (FTS5 trigram) and PostgreSQL (pg_trgm). Run: npx tsx bench/search.ts [assets] [runs]
  * Totals are exact up to 1,000 matches (printed `1000+` past that) and facets exact up to
  * 1,000 matches (`~` when counted over a sample of the first 1,000 found).
- * BENCH_TRACE=<shape> prints the statements one search of that shape runs, with times
+ * BENCH_TRACE=<shape> prints the statements one search of that shape runs (its slowest input), with times
  * (BENCH_TRACE_SQL=1: in full, with their bindings).
  * BENCH_ENGINES=sqlite|postgres picks one engine; BENCH_KEEP=1 loads into a database named
  * after the asset count and reuses it on the next run (drop it by hand afterwards).
