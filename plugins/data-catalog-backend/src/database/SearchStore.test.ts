@@ -1,14 +1,26 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
-import { columnRef } from '@racine/plugin-data-catalog-common';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { columnRef, type TableBatch } from '@racine/plugin-data-catalog-common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { column, emailLabel, tableBatch } from '../__fixtures__/batches';
+import { testLogger } from '../__fixtures__/logger';
 import { CatalogIngestService } from '../services/CatalogIngestService';
 import { KnexCatalogStore } from './CatalogStore';
 import { ASSETS_TABLE, migrateCatalogDatabase } from './migrations';
 import { KnexSearchStore, type SearchInput } from './SearchStore';
 
 const engine = process.env.RACINE_TEST_DB ?? 'sqlite';
+
+/** A migrated catalog database holding `batches`, ingested as a scan publishes them. */
+async function ingestedCatalog(batches: TableBatch[]): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  await migrateCatalogDatabase(db.knex);
+  await new CatalogIngestService({
+    store: new KnexCatalogStore(db.knex),
+    logger: testLogger(),
+    events: { publish: async () => {} },
+  }).ingestTables(batches);
+  return db;
+}
 
 /** Bounded counting: exact totals and facets for small match sets, capped and sampled past them. */
 describe(`search store counts (${engine})`, () => {
@@ -18,20 +30,7 @@ describe(`search store counts (${engine})`, () => {
   const hidden = columnRef('ds-1', 'crm', 'public', 'orders', 'col00');
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateCatalogDatabase(db.knex);
-    const logger = {
-      warn: vi.fn(),
-      info: vi.fn(),
-      error: vi.fn(),
-      debug: vi.fn(),
-      child: vi.fn(),
-    } as unknown as LoggerService;
-    await new CatalogIngestService({
-      store: new KnexCatalogStore(db.knex),
-      logger,
-      events: { publish: async () => {} },
-    }).ingestTables([
+    db = await ingestedCatalog([
       tableBatch({
         table: { name: 'orders', foreignKeys: [], primaryKey: [] },
         columns: columns.map((name, i) =>
@@ -295,20 +294,7 @@ describe(`search store name-prefix buckets (${engine})`, () => {
   const tables = ['invoices', 'refunds', 'payments', 'ledger', 'budgets', 'credits'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateCatalogDatabase(db.knex);
-    const logger = {
-      warn: vi.fn(),
-      info: vi.fn(),
-      error: vi.fn(),
-      debug: vi.fn(),
-      child: vi.fn(),
-    } as unknown as LoggerService;
-    await new CatalogIngestService({
-      store: new KnexCatalogStore(db.knex),
-      logger,
-      events: { publish: async () => {} },
-    }).ingestTables(
+    db = await ingestedCatalog(
       tables.map((name, n) =>
         tableBatch({
           table: { name, foreignKeys: [], primaryKey: [] },

@@ -1,7 +1,6 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import { columnRef, tableRef } from '@racine/plugin-data-catalog-common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { column, emailLabel, tableBatch } from '../__fixtures__/batches';
 import { KnexCatalogStore } from '../database/CatalogStore';
 import {
@@ -24,6 +23,7 @@ import { LabelPropagation } from './LabelPropagation';
 import { DATA_FLOW_KINDS, KnexLineageStore } from './LineageStore';
 import { LineageService } from './LineageService';
 import { datasetColumnRef, datasetRef, openLineageRunEventSchema } from './openLineage';
+import { testLogger } from '../__fixtures__/logger';
 
 const engine = process.env.RACINE_TEST_DB ?? 'sqlite';
 
@@ -100,13 +100,7 @@ describe(`lineage (${engine})`, () => {
   let lineage: LineageService;
   let propagation: LabelPropagation;
   let ingest: CatalogIngestService;
-  const logger = {
-    warn: vi.fn(),
-    info: vi.fn(),
-    error: vi.fn(),
-    debug: vi.fn(),
-    child: vi.fn(),
-  } as unknown as LoggerService;
+  const logger = testLogger();
 
   beforeAll(async () => {
     db = await createTestDatabase();

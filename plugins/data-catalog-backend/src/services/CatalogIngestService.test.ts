@@ -1,4 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventParams } from '@backstage/plugin-events-node';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import {
@@ -7,13 +6,14 @@ import {
   tableRef,
   type AssetChangedEventPayload,
 } from '@racine/plugin-data-catalog-common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { column, emailLabel, label, tableBatch } from '../__fixtures__/batches';
 import { KnexCatalogStore } from '../database/CatalogStore';
 import { ASSETS_TABLE, LABELS_TABLE, migrateCatalogDatabase } from '../database/migrations';
 import { KnexSearchStore } from '../database/SearchStore';
 import { CatalogIngestService, EVENT_CHUNK_SIZE } from './CatalogIngestService';
 import { CatalogQueryService } from './CatalogQueryService';
+import { testLogger } from '../__fixtures__/logger';
 
 const engine = process.env.RACINE_TEST_DB ?? 'sqlite';
 
@@ -37,13 +37,7 @@ describe(`catalog ingestion (${engine})`, () => {
     events = [];
     clock = new Date('2026-01-10T10:05:00.000Z');
     const store = new KnexCatalogStore(db.knex);
-    const logger = {
-      warn: vi.fn(),
-      info: vi.fn(),
-      error: vi.fn(),
-      debug: vi.fn(),
-      child: vi.fn(),
-    } as unknown as LoggerService;
+    const logger = testLogger();
     ingest = new CatalogIngestService({
       store,
       logger,
