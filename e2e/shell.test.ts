@@ -110,6 +110,11 @@ describe('Racine shell', () => {
     // Running it again is a conflict: the server's error is shown, not a crash.
     await page.getByTestId('action-run').click();
     await page.getByTestId('action-error').waitFor();
+    // The error holds the keyboard focus (the Run button, disabled while running, dropped
+    // it), so Escape reaches the palette.
+    expect(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null),
+    ).toBe('action-error');
     await page.keyboard.press('Escape');
     await palette.waitFor({ state: 'detached' });
   });
