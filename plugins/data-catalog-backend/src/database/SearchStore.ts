@@ -410,6 +410,13 @@ export class KnexSearchStore {
     // source or schema filter: it keeps few of those rows, so that they would fill almost no
     // sample (a word in one source's tables, PostgreSQL: 60–90 → 15–25 ms; SQLite: 20 → 12).
     const narrowed = Boolean(input.filters.dataSourceId?.length || input.filters.schema?.length);
+    // PostgreSQL: a broad text search's first buckets (see broadTextPage) are read while its
+    // matches are (on other pooled connections); a search with few matches leaves them
+    // unused (three short reads of the name indexes). 'warehouse': 37–40 → 33–36 ms a search.
+    const early =
+      this.postgres && words.length > 0
+        ? this.broadTextPage(input, words, offset, true)
+        : undefined;
     const wide =
       words.length > 0 && input.facets && this.firstReadRows > 0 && !narrowed
         ? await this.readFirstMatches(input, matcher)
@@ -453,7 +460,7 @@ export class KnexSearchStore {
       // Every match of a text search known: rank just them, however many past the cap.
       // Without text, walking the ranking-order index still fills the page sooner.
       if (broad && q && !complete)
-        return (await this.broadTextPage(input, words, offset)).map(r => r.ref);
+        return (await (early ?? this.broadTextPage(input, words, offset))()).map(r => r.ref);
       if (broad && !q) return (await rankedPage(true)).map(r => r.ref);
       if (sample.length === 0) return [];
       // Few matches, read with their ranking keys: rank them without reading them again.
@@ -804,13 +811,16 @@ export class KnexSearchStore {
    * query. Each bucket is read the cheaper way for its size (a bounded count on its name
    * index decides): a small one from the name index, sorted; a large one by walking the
    * ranking-order index until the page is full. The other matches (the tail) come from the
-   * ranking-order index too, each tested for the words.
+   * ranking-order index too, each tested for the words. Returns the page's reader, so that
+   * `early` can start the buckets before the search knows it needs them.
    */
-  private async broadTextPage(
+  private broadTextPage(
     input: SearchInput,
     words: string[],
     offset: number,
-  ): Promise<{ ref: string }[]> {
+    /** Start reading the first buckets now, each as far as the page could need. */
+    early = false,
+  ): () => Promise<{ ref: string }[]> {
     const q = words.join(' ');
     // Every string that starts with q sorts (bytewise) between q and q + U+10FFFF; on
     // PostgreSQL compared in the "C" collation, which its name indexes use.
@@ -871,54 +881,60 @@ export class KnexSearchStore {
         prefix: true,
       },
     ];
-    const page: { ref: string }[] = [];
-    let skip = offset;
-    for (const bucket of buckets) {
-      const want = skip + input.limit - page.length;
-      let rows: { ref: string }[];
-      const merged =
-        bucket.prefix && !this.postgres
-          ? await this.prefixBucketSqlite(input, bucket, [q, upper], want)
-          : undefined;
-      if (merged) rows = merged;
-      else if (this.postgres && bucket.prefix) {
-        rows = await this.prefixBucketPostgres(input, bucket, want);
-      } else {
-        // PostgreSQL reads an exact bucket in order from its name index by itself.
-        const size = this.postgres
-          ? undefined
-          : await this.boundedCount(bucket.bound, this.bucketWalkSize);
-        if (size === 0) continue;
-        const walk = bucket.prefix && size !== undefined && size >= this.bucketWalkSize;
-        const read = this.base(
-          input,
-          bucket.only,
-          undefined,
-          this.knex,
-          this.postgres ? undefined : walk ? SEARCH_ORDER_INDEX : bucket.index,
-        ).select(`${ASSETS_TABLE}.ref`);
-        for (const order of SEARCH_ORDER_SQL) read.orderByRaw(order);
-        rows = (await read.limit(want)) as { ref: string }[];
+    type Bucket = (typeof buckets)[number];
+    const read = async (bucket: Bucket, want: number): Promise<{ ref: string }[]> => {
+      if (this.postgres && bucket.prefix) return this.prefixBucketPostgres(input, bucket, want);
+      if (bucket.prefix) {
+        const merged = await this.prefixBucketSqlite(input, bucket, [q, upper], want);
+        if (merged) return merged;
       }
-      page.push(...rows.slice(skip));
-      if (page.length === input.limit) return page;
-      // Fewer rows than wanted: the bucket holds exactly rows.length matches.
-      skip = Math.max(0, skip - rows.length);
-    }
-    const tail = this.base(
-      input,
-      containsWords,
-      undefined,
-      this.knex,
-      this.postgres ? undefined : SEARCH_ORDER_INDEX,
-    )
-      .select(`${ASSETS_TABLE}.ref`)
-      .whereNot(query => namePrefix(query).orWhere(qualifiedPrefix));
-    for (const order of SEARCH_ORDER_SQL) tail.orderByRaw(order);
-    const tailRows = (await tail.offset(skip).limit(input.limit - page.length)) as {
-      ref: string;
-    }[];
-    return [...page, ...tailRows];
+      // PostgreSQL reads an exact bucket in order from its name index by itself.
+      const size = this.postgres
+        ? undefined
+        : await this.boundedCount(bucket.bound, this.bucketWalkSize);
+      if (size === 0) return [];
+      const walk = bucket.prefix && size !== undefined && size >= this.bucketWalkSize;
+      const query = this.base(
+        input,
+        bucket.only,
+        undefined,
+        this.knex,
+        this.postgres ? undefined : walk ? SEARCH_ORDER_INDEX : bucket.index,
+      ).select(`${ASSETS_TABLE}.ref`);
+      for (const order of SEARCH_ORDER_SQL) query.orderByRaw(order);
+      return (await query.limit(want)) as { ref: string }[];
+    };
+    const started = early
+      ? buckets.slice(0, 3).map(bucket => read(bucket, offset + input.limit))
+      : [];
+    // Settled even when not awaited (a search that needs no page), so never unhandled.
+    for (const pending of started) pending.catch(() => undefined);
+    return async () => {
+      const page: { ref: string }[] = [];
+      let skip = offset;
+      for (const [i, bucket] of buckets.entries()) {
+        const want = skip + input.limit - page.length;
+        const rows = await (started[i] ?? read(bucket, want));
+        page.push(...rows.slice(skip, want));
+        if (page.length === input.limit) return page;
+        // Fewer rows than wanted: the bucket holds exactly rows.length matches.
+        skip = Math.max(0, skip - rows.length);
+      }
+      const tail = this.base(
+        input,
+        containsWords,
+        undefined,
+        this.knex,
+        this.postgres ? undefined : SEARCH_ORDER_INDEX,
+      )
+        .select(`${ASSETS_TABLE}.ref`)
+        .whereNot(query => namePrefix(query).orWhere(qualifiedPrefix));
+      for (const order of SEARCH_ORDER_SQL) tail.orderByRaw(order);
+      const tailRows = (await tail.offset(skip).limit(input.limit - page.length)) as {
+        ref: string;
+      }[];
+      return [...page, ...tailRows];
+    };
   }
 
   /** Rows of `catalog_assets` matching `where` (an indexed name condition), counted up to `cap`. */
