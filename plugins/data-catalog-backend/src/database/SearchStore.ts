@@ -831,6 +831,10 @@ export class KnexSearchStore {
       query.whereRaw(prefixOf('name_lower'), [q, upper]);
     const qualifiedPrefix = (query: Knex.QueryBuilder) =>
       query.whereRaw(prefixOf('qualified_name_lower'), [q, upper]);
+    // Past the query itself: a prefix bucket's range, without the names that equal the query
+    // (an exact bucket's). Counting `id…` names passed 100,000 columns named `id` (49 → 3 ms).
+    const longer = (column: string) => (query: Knex.QueryBuilder) =>
+      query.whereRaw(`(${bytewise(column)} > ? and ${bytewise(column)} < ?)`, [q, upper]);
     const exactName = (query: Knex.QueryBuilder) =>
       query.whereRaw(`${bytewise('name_lower')} = ?`, [q]);
     const exactQualified = (query: Knex.QueryBuilder) =>
@@ -869,14 +873,14 @@ export class KnexSearchStore {
       {
         index: NAME_RANK_INDEX,
         column: 'name_lower',
-        bound: namePrefix,
+        bound: longer('name_lower'),
         only: query => namePrefix(query).whereNot(exactName).whereNot(exactQualified),
         prefix: true,
       },
       {
         index: QUALIFIED_NAME_RANK_INDEX,
         column: 'qualified_name_lower',
-        bound: qualifiedPrefix,
+        bound: longer('qualified_name_lower'),
         only: query => qualifiedPrefix(query).whereNot(namePrefix).whereNot(exactQualified),
         prefix: true,
       },
