@@ -179,6 +179,7 @@ describe(`search store counts (${engine})`, () => {
         { query: 'col0', filters: { label: ['pii.email'], schema: ['public'] } },
         { query: '', filters: { type: ['column'], status: ['deleted'] } },
         { query: '', filters: { label: ['pii.email'] } },
+        { query: '', filters: { label: ['pii.email'], type: ['column'], status: ['deleted'] } },
         { query: 'nothing-like-this', filters: {} },
       ];
       for (const extra of cases) {

@@ -405,11 +405,14 @@ export class KnexSearchStore {
       for (const order of SEARCH_ORDER_SQL) query.orderByRaw(order);
       return query.offset(offset).limit(input.limit) as Promise<{ ref: string }[]>;
     };
-    // A text search: its matches without the column filters, once (see FIRST_READ_ROWS).
-    // (Without text, the filters' own indexes answer each read sooner.) Not with a data
-    // source or schema filter: it keeps few of those rows, so that they would fill almost no
-    // sample (a word in one source's tables, PostgreSQL: 60–90 → 15–25 ms; SQLite: 20 → 12).
-    const narrowed = Boolean(input.filters.dataSourceId?.length || input.filters.schema?.length);
+    // A text search, or one with a label, tag, owner or term filter: its matches without the
+    // column filters, once (see FIRST_READ_ROWS). (Without either, the column filters' own
+    // indexes answer each read sooner.) Not with a data source or schema filter: it keeps few
+    // of those rows, so that they would fill almost no sample (a word in one source's
+    // tables, PostgreSQL: 60–90 → 15–25 ms; SQLite: 20 → 12).
+    const f = input.filters;
+    const narrowed = Boolean(f.dataSourceId?.length || f.schema?.length);
+    const related = Boolean(f.label?.length || f.tag?.length || f.owner?.length || f.term?.length);
     // PostgreSQL: a broad text search's first buckets (see broadTextPage) are read while its
     // matches are (on other pooled connections); a search with few matches leaves them
     // unused (three short reads of the name indexes). 'warehouse': 37–40 → 33–36 ms a search.
@@ -418,7 +421,7 @@ export class KnexSearchStore {
         ? this.broadTextPage(input, words, offset, true)
         : undefined;
     const wide =
-      words.length > 0 && input.facets && this.firstReadRows > 0 && !narrowed
+      (words.length > 0 || related) && input.facets && this.firstReadRows > 0 && !narrowed
         ? await this.readFirstMatches(input, matcher)
         : undefined;
     // The matches, up to the caps: their count is the total, exact up to `totalCap`; they
@@ -461,7 +464,7 @@ export class KnexSearchStore {
       // Without text, walking the ranking-order index still fills the page sooner.
       if (broad && q && !complete)
         return (await (early ?? this.broadTextPage(input, words, offset))()).map(r => r.ref);
-      if (broad && !q) return (await rankedPage(true)).map(r => r.ref);
+      if (broad && !q && !complete) return (await rankedPage(true)).map(r => r.ref);
       if (sample.length === 0) return [];
       // Few matches, read with their ranking keys: rank them without reading them again.
       if (sample.every(isRankable)) return this.rankKnown(sample, offset, input.limit);
@@ -535,21 +538,21 @@ export class KnexSearchStore {
         sensitivityRank: `${ASSETS_TABLE}.sensitivity_rank`,
       })
       .limit(limit + 1);
-    // With the ranking keys, so that a complete read is ranked without reading it again.
-    const [quality, length] = RANKING_KEYS;
-    const [rank, bindings] = textRank(q);
-    read.select(
-      this.knex.raw(`${quality.expr} as ??`, ['quality']),
-      this.knex.raw(`${length.expr} as ??`, ['nameLength']),
-      this.knex.raw(`${rank} as ??`, [...bindings, 'textRank']),
-    );
-    const rows = await this.readRows<ScannedRow>(read, [
-      ...SAMPLE_COLUMNS,
-      'sensitivityRank',
-      'quality',
-      'nameLength',
-      'textRank',
-    ]);
+    const columns: string[] = [...SAMPLE_COLUMNS, 'sensitivityRank'];
+    // A text search's, with the ranking keys, so that a complete read is ranked without
+    // reading it again. (Without text, the columns read are those the filters' indexes hold:
+    // a tag's or label's first assets come from indexes alone.)
+    if (q) {
+      const [quality, length] = RANKING_KEYS;
+      const [rank, bindings] = textRank(q);
+      read.select(
+        this.knex.raw(`${quality.expr} as ??`, ['quality']),
+        this.knex.raw(`${length.expr} as ??`, ['nameLength']),
+        this.knex.raw(`${rank} as ??`, [...bindings, 'textRank']),
+      );
+      columns.push('quality', 'nameLength', 'textRank');
+    }
+    const rows = await this.readRows<ScannedRow>(read, columns);
     const complete = rows.length <= limit;
     return {
       complete,
