@@ -93,13 +93,14 @@ const FACET_SAMPLE = 1_000;
  */
 const BUCKET_WALK_SIZE = 50_000;
 /**
- * A text search first reads the matches of its words (with the label, tag, owner and term
- * filters and access, not the column filters) once, with their facets: up to this many
- * under a column filter, else the caps' worth (see readFirstMatches). The
- * matches, the total and the facet samples of the column dimensions are worked out from
- * these rows when they hold them all, or hold enough of each to fill a sample; only what
- * they cannot answer is queried again (PostgreSQL reads a common word's whole trigram
- * index for every statement, SQLite its full-text index for a selective filter).
+ * A text search, or one with a label, tag, owner or term filter, first reads its matches
+ * (with those filters and access, not the column filters) once, with their facets: up to
+ * this many under a column filter (and for a text search on SQLite), else the caps' worth
+ * (see readFirstMatches). The matches, the total and the facet samples of the column
+ * dimensions are worked out from these rows when they hold them all, or hold enough of
+ * each to fill a sample; only what they cannot answer is queried again (PostgreSQL reads a
+ * common word's whole trigram index for every statement, SQLite its full-text index for a
+ * selective filter).
  */
 const FIRST_READ_ROWS = 2_000;
 /**
@@ -312,7 +313,7 @@ function decodeOffset(cursor: string | undefined): number {
   throw new InputError('Invalid query: cursor: not a cursor returned by this API');
 }
 
-/** FTS5 phrase: the text in double quotes, inner quotes doubled. */
+/** A search's facet counts, and whether they were counted over a sample. */
 type CountedFacets = { facets: SearchResult['facets']; approximate: boolean };
 const noFacets: CountedFacets = { facets: {}, approximate: false };
 
@@ -340,6 +341,7 @@ function searchResult(
   };
 }
 
+/** FTS5 phrase: the text in double quotes, inner quotes doubled. */
 function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
@@ -518,8 +520,8 @@ export class KnexSearchStore {
   }
 
   /**
-   * The first `firstReadRows` assets matching the words (and the related filters and access,
-   * not the column filters), with their single-valued facets.
+   * The first assets (at most `firstReadRows`) matching the words and the related filters
+   * (and access, not the column filters), with their single-valued facets.
    */
   private async readFirstMatches(input: SearchInput, matcher: Matcher): Promise<FirstMatches> {
     const q = queryWords(input.query).join(' ');
