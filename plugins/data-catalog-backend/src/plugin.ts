@@ -59,6 +59,8 @@ export const dataCatalogPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        scheduler: coreServices.scheduler,
         events: eventsServiceRef,
         audit: auditServiceRef,
         navigation: navigationRegistryServiceRef,
@@ -152,10 +154,27 @@ export const dataCatalogPlugin = createBackendPlugin({
         const access = new CatalogAccess(governed, deps.permissions);
         const glossary = new KnexGlossaryStore(knex);
         const curationStore = new KnexCurationStore(knex);
-        const searchService = new SearchService({
-          search: new KnexSearchStore(knex),
-          store,
-          glossary,
+        const searchStore = new KnexSearchStore(knex);
+        const searchService = new SearchService({ search: searchStore, store, glossary });
+        // Global scope: one replica keeps the search index in shape (see optimize).
+        await deps.scheduler.scheduleTask({
+          id: 'data-catalog-search-maintenance',
+          frequency: {
+            cron:
+              deps.config.getOptionalString('racine.dataCatalog.searchMaintenanceSchedule') ??
+              '30 2 * * *',
+          },
+          timeout: { hours: 1 },
+          scope: 'global',
+          fn: async () => {
+            const started = Date.now();
+            try {
+              await searchStore.optimize();
+              deps.logger.info(`Search index maintenance done in ${Date.now() - started} ms`);
+            } catch (error) {
+              deps.logger.warn(`Search index maintenance failed: ${String(error)}`);
+            }
+          },
         });
         const curation = new CurationService({
           access,

@@ -367,3 +367,55 @@ describe(`search store name-prefix buckets (${engine})`, () => {
     }
   });
 });
+
+describe(`search index maintenance (${engine})`, () => {
+  let db: TestDatabase;
+  const ingest = (names: string[]) =>
+    new CatalogIngestService({
+      store: new KnexCatalogStore(db.knex),
+      logger: testLogger(),
+      events: { publish: async () => {} },
+    }).ingestTables(
+      names.map(name =>
+        tableBatch({
+          table: { name, foreignKeys: [], primaryKey: [] },
+          columns: [column('amount', 1), column(`${name}_code`, 2)],
+        }),
+      ),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateCatalogDatabase(db.knex);
+    // Several ingestions, so that SQLite's full-text index has several segments to merge.
+    for (const batch of [['invoices', 'refunds'], ['payments'], ['ledger', 'budgets']])
+      await ingest(batch);
+  });
+  afterAll(() => db?.destroy());
+
+  it('finds the same after the upkeep, and what is ingested after it', async () => {
+    const store = new KnexSearchStore(db.knex);
+    const inputs: SearchInput[] = [
+      'amount',
+      'refunds_code',
+      'ledg',
+      'amount invoices',
+      'paymnets',
+    ].map(query => ({ query, filters: {}, access: { result: 'all' }, limit: 10, facets: true }));
+    const before = await Promise.all(inputs.map(input => store.search(input)));
+    // Each table's column named amount, and each table (its document holds its column names).
+    expect(before[0].total).toBe(10);
+    await store.optimize();
+    expect(await Promise.all(inputs.map(input => store.search(input)))).toEqual(before);
+    if (engine === 'sqlite')
+      await db.knex.raw(
+        `INSERT INTO catalog_assets_fts(catalog_assets_fts) VALUES ('integrity-check')`,
+      );
+    await ingest(['credits']);
+    const credits = await store.search({ ...inputs[0], query: 'credits_code' });
+    // The column by its exact name first, then its table (whose document holds the name).
+    expect(credits.total).toBe(2);
+    expect(credits.refs[0]).toBe(columnRef('ds-1', 'crm', 'public', 'credits', 'credits_code'));
+    expect((await store.search(inputs[0])).total).toBe(12);
+  });
+});

@@ -514,6 +514,21 @@ export class KnexSearchStore {
     );
   }
 
+  /**
+   * Search index upkeep (the plugin schedules it nightly). SQLite merges its full-text
+   * index's segments into one (FTS5 `optimize`): ingestion leaves many, and every lookup
+   * reads each (1M assets: a three-word search's index read 14 → 11 ms; the merge takes
+   * about 3.5 s per million assets, writes wait meanwhile). Then it empties the
+   * write-ahead log the merge filled: until a later write resets it, every read would look
+   * its pages up there instead of in the memory-mapped file (the bench: median 8 → 12 ms).
+   * PostgreSQL's autovacuum keeps its indexes: nothing to do.
+   */
+  async optimize(): Promise<void> {
+    if (this.postgres) return;
+    await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
+    await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
   /** How many matches a search reads at most to count its total and facets (plus one). */
   private sampleCap(): number {
     return Math.max(this.totalCap, this.facetSample);
