@@ -483,16 +483,17 @@ export class KnexSearchStore {
         })
       ).map(r => r.ref);
     };
-    const counted = (matcher: Matcher, known?: FacetRow[]) =>
-      input.facets ? this.countFacets(input, matcher, known, wide, anyStatus) : noFacets;
+    // The facets of the matches read (the fuzzy fallback counts its own).
+    const counted = () =>
+      input.facets ? this.countFacets(input, matcher, sample, wide, anyStatus) : noFacets;
     // Some match: the page and the facets (from the matches read) at once (PostgreSQL reads
     // them on two pooled connections).
     if (matches.length > 0) {
-      const [refs, facets] = await Promise.all([page(), counted(matcher, matches)]);
+      const [refs, facets] = await Promise.all([page(), counted()]);
       return searchResult(refs, input.limit, offset, total, !broad, facets, false);
     }
     if (words.length === 0)
-      return searchResult([], input.limit, offset, 0, true, await counted(matcher, matches), false);
+      return searchResult([], input.limit, offset, 0, true, await counted(), false);
     // Nothing the caller may see matches every word: the closest spellings instead.
     const candidates = await this.fuzzyCandidates(input, words);
     const fuzzy: Matcher = query => {
@@ -717,13 +718,7 @@ export class KnexSearchStore {
      */
     placed = false,
   ): Promise<T[]> {
-    if (this.postgres && placed)
-      return this.knex.transaction(async trx => {
-        await trx.raw(
-          `select set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
-        );
-        return (await query.transacting(trx)) as T[];
-      });
+    if (this.postgres && placed) return this.readThroughIndexes<T>(query);
     if (this.postgres) return (await query) as T[];
     const values = columns.map(() => '??').join(', ');
     const [result] = (await this.knex.raw(
@@ -734,6 +729,19 @@ export class KnexSearchStore {
       const object: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) object[columns[i]] = row[i];
       return object as T;
+    });
+  }
+
+  /**
+   * PostgreSQL: `query`'s rows read through indexes, never by scanning the table (nor, where
+   * no index serves, from mid-table), on one process, in a transaction of its own.
+   */
+  private readThroughIndexes<T>(query: Knex.QueryBuilder): Promise<T[]> {
+    return this.knex.transaction(async trx => {
+      await trx.raw(
+        `select set_config('enable_seqscan', 'off', true), set_config('synchronize_seqscans', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
+      return (await query.transacting(trx)) as T[];
     });
   }
 
@@ -1293,25 +1301,21 @@ export class KnexSearchStore {
       // From the index's bitmap, which gives the same rows in the same order: for a common
       // half (`ency`), the planner's sequential scan tests 60,000 documents (55–100 ms,
       // against 11–15).
-      rows = await this.knex.transaction(async trx => {
-        await trx.raw(
-          `select set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true), set_config('enable_seqscan', 'off', true)`,
-        );
-        return this.base(
-          input,
-          query => {
-            for (const alternatives of parts)
-              query.where(any => {
-                for (const part of alternatives)
-                  any.orWhereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(part)]);
-              });
-          },
-          undefined,
-          trx,
-        )
-          .select(`${ASSETS_TABLE}.ref`, 'name_lower', trx.raw(`${SEARCH_DOCUMENT_SQL} as doc`))
-          .limit(FUZZY_CANDIDATES * 5);
-      });
+      rows = await this.readThroughIndexes(
+        this.base(input, query => {
+          for (const alternatives of parts)
+            query.where(any => {
+              for (const part of alternatives)
+                any.orWhereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(part)]);
+            });
+        })
+          .select(
+            `${ASSETS_TABLE}.ref`,
+            'name_lower',
+            this.knex.raw(`${SEARCH_DOCUMENT_SQL} as doc`),
+          )
+          .limit(FUZZY_CANDIDATES * 5),
+      );
     } else {
       const match = parts
         .map(alternatives => `doc : (${alternatives.map(ftsPhrase).join(' OR ')})`)
