@@ -418,4 +418,36 @@ describe(`search index maintenance (${engine})`, () => {
     expect(credits.refs[0]).toBe(columnRef('ds-1', 'crm', 'public', 'credits', 'credits_code'));
     expect((await store.search(inputs[0])).total).toBe(12);
   });
+
+  it('looks long words up by their counted trigrams and checks them whole', async () => {
+    const store = new KnexSearchStore(db.knex);
+    // 'scold_corner' holds every trigram of 'score' but not the word; 'records' holds 'cor'.
+    await ingest(['scold_corner', 'score_cards', 'records', 'score_records']);
+    const tables = async (query: string) =>
+      (
+        await store.search({
+          query,
+          filters: { type: ['table'] },
+          access: { result: 'all' },
+          limit: 10,
+          facets: true,
+        })
+      ).refs.map(ref => ref.split('/').pop());
+    const queries = ['score', 'score records', 'corner', 'scold_c', 'ds rec'];
+    const before = await Promise.all(queries.map(tables));
+    expect(before.slice(0, 2)).toEqual([
+      ['ds-1.crm.public.score_cards', 'ds-1.crm.public.score_records'],
+      ['ds-1.crm.public.score_records'],
+    ]);
+    await store.optimize();
+    if (engine === 'sqlite') {
+      const [sco] = await db.knex('catalog_search_trigrams').where('trigram', 'sco');
+      // Its tables, their columns (their documents hold the table name) and 'scold_corner'.
+      expect(sco.docs).toBe(9);
+    }
+    expect(await Promise.all(queries.map(tables))).toEqual(before);
+    // A trigram no upkeep has counted yet ('zeb').
+    await ingest(['zebra_quota']);
+    expect(await tables('zebra quota')).toEqual(['ds-1.crm.public.zebra_quota']);
+  });
 });

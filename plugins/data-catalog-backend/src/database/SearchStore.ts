@@ -16,10 +16,12 @@ import {
   KEYED_FILTERS,
   NAME_RANK_INDEX,
   QUALIFIED_NAME_RANK_INDEX,
+  FTS_VOCAB_TABLE,
   SEARCH_DOCUMENT_SQL,
   SEARCH_KEYS_TABLE,
   SEARCH_ORDER_INDEX,
   SEARCH_ORDER_SQL,
+  SEARCH_TRIGRAMS_TABLE,
 } from './searchMigration';
 import { trigramSimilarity, trigramsOf } from './trigrams';
 
@@ -120,6 +122,12 @@ const PREFIX_MERGE_NAMES = { sqlite: 200, postgres: 5_000 };
  * 10 → 52 ms for a common word).
  */
 const FILTER_KEY_SHARE = 0.25;
+/**
+ * SQLite: a long word is looked up by its two rarest trigrams, not one, when even the
+ * rarest is in more than this share of the catalog (see textClauses): the second cuts the
+ * rows whose whole text is checked in vain.
+ */
+const COMMON_TRIGRAM_SHARE = 0.1;
 
 export interface SearchStoreOptions {
   /** Count totals exactly up to this many matches (default 1,000). */
@@ -147,6 +155,13 @@ export interface SearchStoreOptions {
  * query leaves out (SQLite's text matcher uses the others' full-text keys).
  */
 type Matcher = (query: Knex.QueryBuilder, without: ReadonlySet<SearchFacet>) => void;
+/** SQLite: how a search's words are matched (see textClauses). */
+interface TextClauses {
+  /** Full-text clauses (ANDed) that every match meets. */
+  fts: string[];
+  /** Words checked in the search document itself: those the clauses only narrow down to. */
+  checked: string[];
+}
 type KeyedFilter = keyof typeof KEYED_FILTERS;
 
 /** The single-valued facets and the `catalog_assets` column each counts. */
@@ -385,9 +400,11 @@ export class KnexSearchStore {
     const q = words.join(' ');
     const offset = decodeOffset(input.cursor);
     const keys = words.length > 0 ? await this.filterKeys(input.filters, words) : undefined;
-    const matcher: Matcher = keys
-      ? (query, without) => this.whereAllWords(query, words, keys, without)
-      : () => {};
+    const text = words.length > 0 ? await this.textClauses(words) : undefined;
+    const matcher: Matcher =
+      keys && text
+        ? (query, without) => this.whereAllWords(query, words, text, keys, without)
+        : () => {};
     const rankedPage = (broad: boolean, only?: (query: Knex.QueryBuilder) => void) => {
       // A broad search without text reads the ranking-order index until the page is full
       // (SQLite's planner would sort every match); PostgreSQL's planner picks it itself.
@@ -519,7 +536,8 @@ export class KnexSearchStore {
    * Search index upkeep (the plugin schedules it nightly). SQLite merges its full-text
    * index's segments into one (FTS5 `optimize`): ingestion leaves many, and every lookup
    * reads each (1M assets: a three-word search's index read 14 → 11 ms; the merge takes
-   * about 3.5 s per million assets, writes wait meanwhile). Then it empties the
+   * about 3.5 s per million assets, writes wait meanwhile), and counts the documents of each
+   * trigram of the merged index (see textClauses). Then it empties the
    * write-ahead log the merge filled: until a later write resets it, every read would look
    * its pages up there instead of in the memory-mapped file (the bench: median 8 → 12 ms).
    * PostgreSQL's autovacuum keeps its indexes: nothing to do.
@@ -527,6 +545,14 @@ export class KnexSearchStore {
   async optimize(): Promise<void> {
     if (this.postgres) return;
     await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
+    // The trigrams' document counts (see textClauses): the vocabulary of the merged index,
+    // read whole (1M assets: about 1.6 s).
+    await this.knex.transaction(async trx => {
+      await trx(SEARCH_TRIGRAMS_TABLE).delete();
+      await trx.raw(
+        `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs) SELECT term, doc FROM ${FTS_VOCAB_TABLE} WHERE col = 'doc'`,
+      );
+    });
     await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
@@ -1238,12 +1264,64 @@ export class KnexSearchStore {
   }
 
   /**
-   * Every word in the search document. SQLite: from the full-text index, with the keys of
-   * the filters the query keeps (`without`: those it leaves out).
+   * SQLite: the full-text clauses of a search's words, and the words to check in the search
+   * document itself. A word of three characters is one trigram, its own clause; a shorter
+   * one is only checked. A longer word is looked up by its rarest trigram (the upkeep's
+   * counts) and checked whole: as an FTS5 phrase, every trigram's positions would be decoded
+   * and compared, common ones ('ion', 'ent') included ('subscription records team': 24 → 9
+   * ms for the index read; two words: 9 → 4 ms). The rarest of its trigrams that no other
+   * query word holds: the other word's clause already narrows to those ('cor' of 'score' is
+   * in every 'records'). When even that trigram is common (COMMON_TRIGRAM_SHARE), the two
+   * rarest. Before the upkeep has counted any, each word as a phrase.
+   */
+  private async textClauses(words: string[]): Promise<TextClauses> {
+    const indexed = words.filter(ftsIndexes);
+    const text: TextClauses = { fts: [], checked: words.filter(word => !ftsIndexes(word)) };
+    const long = indexed.filter(word => trigramsOf(word, false).length > 1);
+    if (this.postgres || long.length === 0) {
+      text.fts = indexed.map(word => `doc : ${ftsPhrase(word)}`);
+      return text;
+    }
+    const [counts] = (await this.knex.raw(
+      `select exists (select 1 from ${SEARCH_TRIGRAMS_TABLE}) as counted,
+              (select sum(assets) from ${SEARCH_KEYS_TABLE} where dimension = 'type') as catalog,
+              (select json_group_object(trigram, docs) from ${SEARCH_TRIGRAMS_TABLE}
+                where trigram in (select value from json_each(?))) as docs`,
+      [JSON.stringify([...new Set(long.flatMap(word => trigramsOf(word, false)))])],
+    )) as { counted: number; catalog: number | null; docs: string }[];
+    const docs = JSON.parse(counts.docs) as Record<string, number>;
+    // A trigram counted by no upkeep yet is new since the last one: rare.
+    const docsOf = (gram: string) => docs[gram] ?? 0;
+    for (const word of indexed) {
+      const grams = trigramsOf(word, false);
+      if (grams.length === 1 || !counts.counted) {
+        text.fts.push(`doc : ${ftsPhrase(word)}`);
+        continue;
+      }
+      const own = grams.filter(
+        gram => !indexed.some(other => other !== word && other.includes(gram)),
+      );
+      const rarest = (own.length ? own : grams).sort((a, b) => docsOf(a) - docsOf(b));
+      const common = docsOf(rarest[0]) > COMMON_TRIGRAM_SHARE * Number(counts.catalog ?? 0);
+      text.fts.push(
+        `doc : (${rarest
+          .slice(0, common ? 2 : 1)
+          .map(ftsPhrase)
+          .join(' AND ')})`,
+      );
+      text.checked.push(word);
+    }
+    return text;
+  }
+
+  /**
+   * Every word in the search document. SQLite: from the full-text index (`text`), with the
+   * keys of the filters the query keeps (`without`: those it leaves out).
    */
   private whereAllWords(
     query: Knex.QueryBuilder,
     words: string[],
+    text: TextClauses,
     keys: Map<SearchFacet, string>,
     without: ReadonlySet<SearchFacet>,
   ) {
@@ -1253,22 +1331,20 @@ export class KnexSearchStore {
       }
       return;
     }
-    // FTS5 trigram phrases need three characters; shorter words are plain substring tests.
-    const indexed = words.filter(ftsIndexes);
-    const short = words.filter(word => !ftsIndexes(word));
-    if (indexed.length) {
+    if (text.fts.length) {
       // A join, not `rowid in (…)`: the index then streams matches, so a bounded count or
       // facet sample stops early instead of first collecting every match.
       query
         .join(FTS_TABLE, `${FTS_TABLE}.rowid`, `${ASSETS_TABLE}.rowid`)
         .whereRaw(`${FTS_TABLE} match ?`, [
           [
-            ...indexed.map(word => `doc : ${ftsPhrase(word)}`),
+            ...text.fts,
             ...[...keys].filter(([dimension]) => !without.has(dimension)).map(([, key]) => key),
           ].join(' AND '),
         ]);
     }
-    for (const word of short) {
+    // The search documents are lower-cased, as the words are.
+    for (const word of text.checked) {
       query.whereRaw(`instr(${SEARCH_DOCUMENT_SQL}, ?) > 0`, [word]);
     }
   }

@@ -7,6 +7,7 @@ import {
   searchFilterKeysMigration,
   searchFiltersGinMigration,
   searchSampleIndexesMigration,
+  searchTrigramsMigration,
 } from './searchMigration';
 
 /**
@@ -180,6 +181,7 @@ const migrations: CodeMigration[] = [
   searchFilterKeysMigration,
   // Search at scale (PostgreSQL): the trigram index also indexes the data source, type and schema.
   searchFiltersGinMigration,
+  searchTrigramsMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {
