@@ -23,7 +23,7 @@ import {
   SEARCH_ORDER_SQL,
   SEARCH_TRIGRAMS_TABLE,
 } from './searchMigration';
-import { trigramSimilarity, trigramsOf } from './trigrams';
+import { trigramSimilarityTo, trigramsOf } from './trigrams';
 
 /** Dimensions the search can filter on and count. Values within one dimension are OR-ed. */
 export const searchFacets = [
@@ -1410,18 +1410,20 @@ export class KnexSearchStore {
     // Candidates share most of their words (names, schemas, column names): each distinct
     // pair of query word and document word is compared once.
     const memo = usable.map(() => new Map<string, number>());
+    const similarTo = usable.map(trigramSimilarityTo);
     const similarity = (index: number, candidate: string) => {
       let value = memo[index].get(candidate);
       if (value === undefined) {
-        value = trigramSimilarity(usable[index], candidate);
+        value = similarTo[index](candidate);
         memo[index].set(candidate, value);
       }
       return value;
     };
     const scored = rows
       .map(row => {
-        const docWords = new Set(row.doc.split(/[\s.]+/).filter(Boolean));
-        const nameWords = row.name_lower.split(/[\s.]+/).filter(Boolean);
+        // (An empty word, around a separator at either end, is like no other: similarity 0.)
+        const docWords = row.doc.split(/[\s.]+/);
+        const nameWords = row.name_lower.split(/[\s.]+/);
         let sum = 0;
         let nameSum = 0;
         for (let index = 0; index < usable.length; index++) {
