@@ -121,6 +121,9 @@ describe(`search store counts (${engine})`, () => {
       { query: '', filters: { type: ['column'] } },
       { query: '', filters: { label: ['PII.EMAIL'] } },
       { query: 'col', filters: { label: ['pii.email'] } },
+      // One type: its own ranking-order index (SQLite).
+      { query: '', filters: { type: ['column'], label: ['pii.email'] } },
+      { query: 'orders', filters: { type: ['column'] } },
     ];
     for (const extra of cases) {
       const input = columnsSearch({ ...extra, limit: 4, facets: false });

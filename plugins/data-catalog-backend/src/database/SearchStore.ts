@@ -22,6 +22,7 @@ import {
   SEARCH_ORDER_INDEX,
   SEARCH_ORDER_SQL,
   SEARCH_TRIGRAMS_TABLE,
+  TYPE_ORDER_INDEX,
 } from './searchMigration';
 import { trigramSimilarityTo, trigramsOf } from './trigrams';
 
@@ -209,6 +210,14 @@ function keepsPlacement(f: SearchFilters, except?: SearchFacet): boolean {
     (except !== 'dataSourceId' && f.dataSourceId?.length) ||
     (except !== 'schema' && f.schema?.length),
   );
+}
+
+/**
+ * SQLite: the index a read in ranking order walks. With one type, that type's own
+ * (`TYPE_ORDER_INDEX`): the other types' assets are not passed on the way.
+ */
+function orderIndex(filters: SearchFilters): string {
+  return filters.type?.length === 1 ? TYPE_ORDER_INDEX : SEARCH_ORDER_INDEX;
 }
 
 /** Whether the trigram indexes (FTS5 trigram, pg_trgm) can answer a search for `word`. */
@@ -417,7 +426,7 @@ export class KnexSearchStore {
               matcher,
               undefined,
               this.knex,
-              broad && !q && !this.postgres ? SEARCH_ORDER_INDEX : undefined,
+              broad && !q && !this.postgres ? orderIndex(input.filters) : undefined,
             )
       ).select(`${ASSETS_TABLE}.ref`);
       if (q) query.orderByRaw(...textRank(q));
@@ -961,7 +970,7 @@ export class KnexSearchStore {
         bucket.only,
         undefined,
         this.knex,
-        this.postgres ? undefined : walk ? SEARCH_ORDER_INDEX : bucket.index,
+        this.postgres ? undefined : walk ? orderIndex(input.filters) : bucket.index,
       ).select(`${ASSETS_TABLE}.ref`);
       for (const order of SEARCH_ORDER_SQL) query.orderByRaw(order);
       return (await query.limit(want)) as { ref: string }[];
@@ -987,7 +996,7 @@ export class KnexSearchStore {
         containsWords,
         undefined,
         this.knex,
-        this.postgres ? undefined : SEARCH_ORDER_INDEX,
+        this.postgres ? undefined : orderIndex(input.filters),
       )
         .select(`${ASSETS_TABLE}.ref`)
         .whereNot(query => namePrefix(query).orWhere(qualifiedPrefix));

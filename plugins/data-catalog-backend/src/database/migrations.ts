@@ -8,6 +8,7 @@ import {
   searchFiltersGinMigration,
   searchSampleIndexesMigration,
   searchTrigramsMigration,
+  searchTypeOrderMigration,
 } from './searchMigration';
 
 /**
@@ -182,6 +183,7 @@ const migrations: CodeMigration[] = [
   // Search at scale (PostgreSQL): the trigram index also indexes the data source, type and schema.
   searchFiltersGinMigration,
   searchTrigramsMigration,
+  searchTypeOrderMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

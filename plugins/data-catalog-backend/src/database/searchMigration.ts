@@ -574,3 +574,26 @@ export const searchTrigramsMigration = {
     await knex.raw(`DROP TABLE ${FTS_VOCAB_TABLE}`);
   },
 };
+
+/**
+ * The ranking order within one asset type. A search without text filtered to one type
+ * (every column with a label, say) reads its page from here instead of walking the
+ * ranking-order index past every asset of the other types (1M assets, a label's columns:
+ * SQLite 6 → 2 ms, PostgreSQL 24 → 16 ms for the page). Both engines.
+ */
+export const TYPE_ORDER_INDEX = 'catalog_assets_type_order_idx';
+export const searchTypeOrderMigration = {
+  name: '20261229_search_type_order_index',
+  async up(knex: Knex): Promise<void> {
+    await knex.raw(
+      `CREATE INDEX ${TYPE_ORDER_INDEX} ON ${ASSETS} (${[
+        'type',
+        ...searchOrderKeys(),
+        ...SEARCH_ORDER_COVERED.filter(column => column !== 'type'),
+      ].join(', ')})`,
+    );
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.raw(`DROP INDEX IF EXISTS ${TYPE_ORDER_INDEX}`);
+  },
+};
