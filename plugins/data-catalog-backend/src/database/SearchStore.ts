@@ -129,6 +129,8 @@ const FILTER_KEY_SHARE = 0.25;
  * rows whose whole text is checked in vain.
  */
 const COMMON_TRIGRAM_SHARE = 0.1;
+/** PostgreSQL: the search index upkeep counts trigrams in a sample of about this many documents. */
+const TRIGRAM_SAMPLE = 100_000;
 
 export interface SearchStoreOptions {
   /** Count totals exactly up to this many matches (default 1,000). */
@@ -156,11 +158,14 @@ export interface SearchStoreOptions {
  * query leaves out (SQLite's text matcher uses the others' full-text keys).
  */
 type Matcher = (query: Knex.QueryBuilder, without: ReadonlySet<SearchFacet>) => void;
-/** SQLite: how a search's words are matched (see textClauses). */
+/** How a search's words are matched (see textClauses). */
 interface TextClauses {
-  /** Full-text clauses (ANDed) that every match meets. */
-  fts: string[];
-  /** Words checked in the search document itself: those the clauses only narrow down to. */
+  /**
+   * Substrings every match holds, each looked up in the trigram index (SQLite: FTS5 phrases;
+   * PostgreSQL: `like`, which pg_trgm's GIN index answers).
+   */
+  lookups: string[];
+  /** Words checked in the search document itself: those the lookups only narrow down to. */
   checked: string[];
 }
 type KeyedFilter = keyof typeof KEYED_FILTERS;
@@ -408,12 +413,18 @@ export class KnexSearchStore {
     const words = queryWords(input.query);
     const q = words.join(' ');
     const offset = decodeOffset(input.cursor);
+    // PostgreSQL: a broad text search's first buckets (see broadTextPage) are read from the
+    // start, while its words' trigram counts and its matches are (on other pooled
+    // connections); a search with few matches leaves them unused (three short reads of the
+    // name indexes). 'warehouse': 37–40 → 33–36 ms a search.
+    const early =
+      this.postgres && words.length > 0
+        ? this.broadTextPage(input, words, offset, true)
+        : undefined;
     const keys = words.length > 0 ? await this.filterKeys(input.filters, words) : undefined;
     const text = words.length > 0 ? await this.textClauses(words) : undefined;
     const matcher: Matcher =
-      keys && text
-        ? (query, without) => this.whereAllWords(query, words, text, keys, without)
-        : () => {};
+      keys && text ? (query, without) => this.whereAllWords(query, text, keys, without) : () => {};
     const rankedPage = (broad: boolean, only?: (query: Knex.QueryBuilder) => void) => {
       // A broad search without text reads the ranking-order index until the page is full
       // (SQLite's planner would sort every match); PostgreSQL's planner picks it itself.
@@ -441,13 +452,6 @@ export class KnexSearchStore {
     const f = input.filters;
     const narrowed = Boolean(f.dataSourceId?.length || f.schema?.length);
     const related = Boolean(f.label?.length || f.tag?.length || f.owner?.length || f.term?.length);
-    // PostgreSQL: a broad text search's first buckets (see broadTextPage) are read while its
-    // matches are (on other pooled connections); a search with few matches leaves them
-    // unused (three short reads of the name indexes). 'warehouse': 37–40 → 33–36 ms a search.
-    const early =
-      this.postgres && words.length > 0
-        ? this.broadTextPage(input, words, offset, true)
-        : undefined;
     const wide =
       (words.length > 0 || related) && input.facets && this.firstReadRows > 0 && !narrowed
         ? await this.readFirstMatches(input, matcher)
@@ -549,10 +553,30 @@ export class KnexSearchStore {
    * trigram of the merged index (see textClauses). Then it empties the
    * write-ahead log the merge filled: until a later write resets it, every read would look
    * its pages up there instead of in the memory-mapped file (the bench: median 8 → 12 ms).
-   * PostgreSQL's autovacuum keeps its indexes: nothing to do.
+   * PostgreSQL's autovacuum keeps its indexes; the upkeep counts the trigrams' documents in
+   * a sample of about TRIGRAM_SAMPLE documents (pg_trgm's own trigrams, one row each).
    */
   async optimize(): Promise<void> {
-    if (this.postgres) return;
+    if (this.postgres) {
+      const [{ assets }] = (await this.knex(ASSETS_TABLE).count({ assets: '*' })) as {
+        assets: number | string;
+      }[];
+      const share = Math.min(1, TRIGRAM_SAMPLE / Math.max(1, Number(assets)));
+      await this.knex.transaction(async trx => {
+        await trx(SEARCH_TRIGRAMS_TABLE).delete();
+        // Only trigrams of ASCII letters and digits: the only ones textClauses looks up.
+        await trx.raw(
+          `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs)
+             SELECT trigram, round(count(*) / ?::float8)::integer
+               FROM (SELECT unnest(show_trgm(${SEARCH_DOCUMENT_SQL})) AS trigram
+                       FROM ${ASSETS_TABLE} TABLESAMPLE BERNOULLI (?::float8)) AS grams
+              WHERE trigram ~ '^[a-z0-9]{3}$'
+              GROUP BY trigram`,
+          [share, share * 100],
+        );
+      });
+      return;
+    }
     await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
     // The trigrams' document counts (see textClauses): the vocabulary of the merged index,
     // read whole (1M assets: about 1.6 s).
@@ -1273,86 +1297,104 @@ export class KnexSearchStore {
   }
 
   /**
-   * SQLite: the full-text clauses of a search's words, and the words to check in the search
-   * document itself. A word of three characters is one trigram, its own clause; a shorter
-   * one is only checked. A longer word is looked up by its rarest trigram (the upkeep's
-   * counts) and checked whole: as an FTS5 phrase, every trigram's positions would be decoded
-   * and compared, common ones ('ion', 'ent') included ('subscription records team': 24 → 9
-   * ms for the index read; two words: 9 → 4 ms). The rarest of its trigrams that no other
-   * query word holds: the other word's clause already narrows to those ('cor' of 'score' is
-   * in every 'records'). When even that trigram is common (COMMON_TRIGRAM_SHARE), the two
-   * rarest. Before the upkeep has counted any, each word as a phrase.
+   * How a search's words are matched: the substrings to look up in the trigram index (FTS5,
+   * pg_trgm's GIN index), and the words to check in the search document itself. A word of
+   * three characters is one trigram, its own lookup; a shorter one is only checked. A longer
+   * word is looked up by its rarest trigram (the upkeep's counts) and checked whole: either
+   * index would otherwise read every trigram of the word, common ones ('ion', 'ent')
+   * included, and FTS5 compare their positions (SQLite, 'subscription records team': 24 → 9
+   * ms for the index read; PostgreSQL, 'warehouse': 50–70 → 11–14 ms). The rarest of its
+   * trigrams that no other query word holds: the other word's lookup already narrows to
+   * those ('cor' of 'score' is in every 'records'). When even that trigram is common
+   * (COMMON_TRIGRAM_SHARE), the two rarest. Before the upkeep has counted any, every word is
+   * its own lookup.
    */
   private async textClauses(words: string[]): Promise<TextClauses> {
     const indexed = words.filter(ftsIndexes);
-    const text: TextClauses = { fts: [], checked: words.filter(word => !ftsIndexes(word)) };
-    const long = indexed.filter(word => trigramsOf(word, false).length > 1);
-    if (this.postgres || long.length === 0) {
-      text.fts = indexed.map(word => `doc : ${ftsPhrase(word)}`);
-      return text;
-    }
-    const [counts] = (await this.knex.raw(
-      `select exists (select 1 from ${SEARCH_TRIGRAMS_TABLE}) as counted,
-              (select sum(assets) from ${SEARCH_KEYS_TABLE} where dimension = 'type') as catalog,
-              (select json_group_object(trigram, docs) from ${SEARCH_TRIGRAMS_TABLE}
-                where trigram in (select value from json_each(?))) as docs`,
-      [JSON.stringify([...new Set(long.flatMap(word => trigramsOf(word, false)))])],
-    )) as { counted: number; catalog: number | null; docs: string }[];
-    const docs = JSON.parse(counts.docs) as Record<string, number>;
-    // A trigram counted by no upkeep yet is new since the last one: rare.
-    const docsOf = (gram: string) => docs[gram] ?? 0;
+    const text: TextClauses = { lookups: [], checked: words.filter(word => !ftsIndexes(word)) };
+    // PostgreSQL: trigrams of ASCII letters and digits only. pg_trgm makes words of letters
+    // and digits (`%d_a%` is no key of its index), in the database's locale.
+    const keys = (word: string) =>
+      trigramsOf(word, false).filter(gram => !this.postgres || /^[a-z0-9]{3}$/.test(gram));
+    const long = indexed.filter(word => trigramsOf(word, false).length > 1 && keys(word).length);
+    const counts = long.length
+      ? await this.trigramCounts([...new Set(long.flatMap(keys))])
+      : undefined;
     for (const word of indexed) {
-      const grams = trigramsOf(word, false);
-      if (grams.length === 1 || !counts.counted) {
-        text.fts.push(`doc : ${ftsPhrase(word)}`);
+      if (!counts || !long.includes(word)) {
+        text.lookups.push(word);
         continue;
       }
+      // A trigram counted by no upkeep yet is new since the last one: rare.
+      const docsOf = (gram: string) => counts.docs[gram] ?? 0;
+      const grams = keys(word);
       const own = grams.filter(
         gram => !indexed.some(other => other !== word && other.includes(gram)),
       );
       const rarest = (own.length ? own : grams).sort((a, b) => docsOf(a) - docsOf(b));
-      const common = docsOf(rarest[0]) > COMMON_TRIGRAM_SHARE * Number(counts.catalog ?? 0);
-      text.fts.push(
-        `doc : (${rarest
-          .slice(0, common ? 2 : 1)
-          .map(ftsPhrase)
-          .join(' AND ')})`,
-      );
+      const common = docsOf(rarest[0]) > COMMON_TRIGRAM_SHARE * counts.catalog;
+      text.lookups.push(...rarest.slice(0, common ? 2 : 1));
       text.checked.push(word);
     }
     return text;
   }
 
+  /** The upkeep's document counts of `grams`, and the catalog's size; none before any upkeep. */
+  private async trigramCounts(
+    grams: string[],
+  ): Promise<{ docs: Record<string, number>; catalog: number } | undefined> {
+    const [row] = this.postgres
+      ? ((
+          await this.knex.raw(
+            `select exists (select 1 from ${SEARCH_TRIGRAMS_TABLE}) as counted,
+                    (select reltuples from pg_class where oid = '${ASSETS_TABLE}'::regclass) as catalog,
+                    (select json_object_agg(trigram, docs) from ${SEARCH_TRIGRAMS_TABLE}
+                      where trigram = any(?::text[])) as docs`,
+            [grams],
+          )
+        ).rows as { counted: boolean; catalog: number; docs: Record<string, number> | null }[])
+      : ((await this.knex.raw(
+          `select exists (select 1 from ${SEARCH_TRIGRAMS_TABLE}) as counted,
+                  (select sum(assets) from ${SEARCH_KEYS_TABLE} where dimension = 'type') as catalog,
+                  (select json_group_object(trigram, docs) from ${SEARCH_TRIGRAMS_TABLE}
+                    where trigram in (select value from json_each(?))) as docs`,
+          [JSON.stringify(grams)],
+        )) as { counted: number; catalog: number | null; docs: string }[]);
+    if (!row.counted) return undefined;
+    const docs = typeof row.docs === 'string' ? JSON.parse(row.docs) : (row.docs ?? {});
+    return { docs: docs as Record<string, number>, catalog: Math.max(0, Number(row.catalog)) };
+  }
+
   /**
-   * Every word in the search document. SQLite: from the full-text index (`text`), with the
-   * keys of the filters the query keeps (`without`: those it leaves out).
+   * Every word in the search document (`text`). SQLite: with the keys of the filters the
+   * query keeps (`without`: those it leaves out).
    */
   private whereAllWords(
     query: Knex.QueryBuilder,
-    words: string[],
     text: TextClauses,
     keys: Map<SearchFacet, string>,
     without: ReadonlySet<SearchFacet>,
   ) {
+    // The search documents are lower-cased, as the words are.
     if (this.postgres) {
-      for (const word of words) {
-        query.whereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(word)]);
-      }
+      for (const lookup of text.lookups)
+        query.whereRaw(`${SEARCH_DOCUMENT_SQL} like ? escape '\\'`, [likeContains(lookup)]);
+      for (const word of text.checked)
+        query.whereRaw(`strpos(${SEARCH_DOCUMENT_SQL}, ?) > 0`, [word]);
       return;
     }
-    if (text.fts.length) {
+    if (text.lookups.length) {
       // A join, not `rowid in (…)`: the index then streams matches, so a bounded count or
       // facet sample stops early instead of first collecting every match.
       query
         .join(FTS_TABLE, `${FTS_TABLE}.rowid`, `${ASSETS_TABLE}.rowid`)
         .whereRaw(`${FTS_TABLE} match ?`, [
           [
-            ...text.fts,
+            ...text.lookups.map(lookup => `doc : ${ftsPhrase(lookup)}`),
             ...[...keys].filter(([dimension]) => !without.has(dimension)).map(([, key]) => key),
           ].join(' AND '),
         ]);
     }
-    // The search documents are lower-cased, as the words are.
     for (const word of text.checked) {
       query.whereRaw(`instr(${SEARCH_DOCUMENT_SQL}, ?) > 0`, [word]);
     }

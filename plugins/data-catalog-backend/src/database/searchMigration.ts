@@ -550,28 +550,28 @@ export const searchFiltersGinMigration = {
 };
 
 /**
- * SQLite only: how many search documents hold each trigram (`catalog_search_trigrams`),
- * refreshed by the nightly search index upkeep from the full-text index's own vocabulary
- * (`catalog_assets_fts_vocab`, an `fts5vocab` view of it). A text search then looks a long
- * word up in the index by its rarest trigram and checks the whole word on the rows found
- * (`KnexSearchStore.textClauses`): FTS5 otherwise decodes and compares the positions of
- * every trigram of the word, common ones ('ion', 'ent') included.
+ * How many search documents hold each trigram (`catalog_search_trigrams`), refreshed by the
+ * nightly search index upkeep: on SQLite from the full-text index's own vocabulary
+ * (`catalog_assets_fts_vocab`, an `fts5vocab` view of it), on PostgreSQL from a sample of
+ * the documents. A text search then looks a long word up in the trigram index by its
+ * rarest trigram and checks the whole word on the rows found (`KnexSearchStore.textClauses`):
+ * both indexes otherwise read every trigram of the word, common ones ('ion', 'ent') included.
  */
 export const SEARCH_TRIGRAMS_TABLE = 'catalog_search_trigrams';
 export const FTS_VOCAB_TABLE = 'catalog_assets_fts_vocab';
 export const searchTrigramsMigration = {
   name: '20261228_search_trigrams',
   async up(knex: Knex): Promise<void> {
-    if (isPostgres(knex)) return;
-    await knex.raw(`CREATE VIRTUAL TABLE ${FTS_VOCAB_TABLE} USING fts5vocab(${FTS_TABLE}, col)`);
-    await knex.raw(
-      `CREATE TABLE ${SEARCH_TRIGRAMS_TABLE} (trigram TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID`,
-    );
+    await knex.schema.createTable(SEARCH_TRIGRAMS_TABLE, table => {
+      table.text('trigram').primary();
+      table.integer('docs').notNullable();
+    });
+    if (!isPostgres(knex))
+      await knex.raw(`CREATE VIRTUAL TABLE ${FTS_VOCAB_TABLE} USING fts5vocab(${FTS_TABLE}, col)`);
   },
   async down(knex: Knex): Promise<void> {
-    if (isPostgres(knex)) return;
-    await knex.raw(`DROP TABLE ${SEARCH_TRIGRAMS_TABLE}`);
-    await knex.raw(`DROP TABLE ${FTS_VOCAB_TABLE}`);
+    if (!isPostgres(knex)) await knex.raw(`DROP TABLE ${FTS_VOCAB_TABLE}`);
+    await knex.schema.dropTable(SEARCH_TRIGRAMS_TABLE);
   },
 };
 
