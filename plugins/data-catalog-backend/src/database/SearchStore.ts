@@ -124,9 +124,9 @@ const PREFIX_MERGE_NAMES = { sqlite: 200, postgres: 5_000 };
  */
 const FILTER_KEY_SHARE = 0.25;
 /**
- * SQLite: a long word is looked up by its two rarest trigrams, not one, when even the
- * rarest is in more than this share of the catalog (see textClauses): the second cuts the
- * rows whose whole text is checked in vain.
+ * A long word is looked up by its two rarest trigrams, not one, when even the rarest is in
+ * more than this share of the catalog (see textClauses): the second cuts the rows whose
+ * whole text is checked in vain.
  */
 const COMMON_TRIGRAM_SHARE = 0.1;
 /** PostgreSQL: the search index upkeep counts trigrams in a sample of about this many documents. */
