@@ -557,36 +557,37 @@ export class KnexSearchStore {
    * a sample of about TRIGRAM_SAMPLE documents (pg_trgm's own trigrams, one row each).
    */
   async optimize(): Promise<void> {
+    if (!this.postgres)
+      await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
+    // The trigrams' document counts (see textClauses). SQLite: the vocabulary of the merged
+    // index, read whole (1M assets: about 1.6 s). PostgreSQL: pg_trgm's trigrams of a
+    // Bernoulli sample, of ASCII letters and digits only (the only ones textClauses looks up).
+    let counting: [string, number[]] = [
+      `SELECT term, doc FROM ${FTS_VOCAB_TABLE} WHERE col = 'doc'`,
+      [],
+    ];
     if (this.postgres) {
       const [{ assets }] = (await this.knex(ASSETS_TABLE).count({ assets: '*' })) as {
         assets: number | string;
       }[];
       const share = Math.min(1, TRIGRAM_SAMPLE / Math.max(1, Number(assets)));
-      await this.knex.transaction(async trx => {
-        await trx(SEARCH_TRIGRAMS_TABLE).delete();
-        // Only trigrams of ASCII letters and digits: the only ones textClauses looks up.
-        await trx.raw(
-          `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs)
-             SELECT trigram, round(count(*) / ?::float8)::integer
-               FROM (SELECT unnest(show_trgm(${SEARCH_DOCUMENT_SQL})) AS trigram
-                       FROM ${ASSETS_TABLE} TABLESAMPLE BERNOULLI (?::float8)) AS grams
-              WHERE trigram ~ '^[a-z0-9]{3}$'
-              GROUP BY trigram`,
-          [share, share * 100],
-        );
-      });
-      return;
+      counting = [
+        `SELECT trigram, round(count(*) / ?::float8)::integer
+           FROM (SELECT unnest(show_trgm(${SEARCH_DOCUMENT_SQL})) AS trigram
+                   FROM ${ASSETS_TABLE} TABLESAMPLE BERNOULLI (?::float8)) AS grams
+          WHERE trigram ~ '^[a-z0-9]{3}$'
+          GROUP BY trigram`,
+        [share, share * 100],
+      ];
     }
-    await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
-    // The trigrams' document counts (see textClauses): the vocabulary of the merged index,
-    // read whole (1M assets: about 1.6 s).
     await this.knex.transaction(async trx => {
       await trx(SEARCH_TRIGRAMS_TABLE).delete();
       await trx.raw(
-        `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs) SELECT term, doc FROM ${FTS_VOCAB_TABLE} WHERE col = 'doc'`,
+        `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs) ${counting[0]}`,
+        counting[1],
       );
     });
-    await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (!this.postgres) await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   /** How many matches a search reads at most to count its total and facets (plus one). */
@@ -1312,22 +1313,26 @@ export class KnexSearchStore {
   private async textClauses(words: string[]): Promise<TextClauses> {
     const indexed = words.filter(ftsIndexes);
     const text: TextClauses = { lookups: [], checked: words.filter(word => !ftsIndexes(word)) };
-    // PostgreSQL: trigrams of ASCII letters and digits only. pg_trgm makes words of letters
-    // and digits (`%d_a%` is no key of its index), in the database's locale.
-    const keys = (word: string) =>
-      trigramsOf(word, false).filter(gram => !this.postgres || /^[a-z0-9]{3}$/.test(gram));
-    const long = indexed.filter(word => trigramsOf(word, false).length > 1 && keys(word).length);
-    const counts = long.length
-      ? await this.trigramCounts([...new Set(long.flatMap(keys))])
+    // Each long word's trigrams to look it up by. PostgreSQL: of ASCII letters and digits
+    // only: pg_trgm makes words of letters and digits (`%d_a%` is no key of its index), in
+    // the database's locale.
+    const keys = new Map<string, string[]>();
+    for (const word of indexed) {
+      const grams = trigramsOf(word, false);
+      const usable = grams.filter(gram => !this.postgres || /^[a-z0-9]{3}$/.test(gram));
+      if (grams.length > 1 && usable.length) keys.set(word, usable);
+    }
+    const counts = keys.size
+      ? await this.trigramCounts([...new Set([...keys.values()].flat())])
       : undefined;
     for (const word of indexed) {
-      if (!counts || !long.includes(word)) {
+      const grams = keys.get(word);
+      if (!counts || !grams) {
         text.lookups.push(word);
         continue;
       }
       // A trigram counted by no upkeep yet is new since the last one: rare.
       const docsOf = (gram: string) => counts.docs[gram] ?? 0;
-      const grams = keys(word);
       const own = grams.filter(
         gram => !indexed.some(other => other !== word && other.includes(gram)),
       );
