@@ -156,7 +156,24 @@ export const dataCatalogPlugin = createBackendPlugin({
         const curationStore = new KnexCurationStore(knex);
         const searchStore = new KnexSearchStore(knex);
         const searchService = new SearchService({ search: searchStore, store, glossary });
-        // Global scope: one replica keeps the search index in shape (see optimize).
+        // Global scope: one replica keeps the search index in shape (see optimize), nightly
+        // and, checked every 10 minutes, as soon as the catalog outgrows its last upkeep.
+        // One upkeep at a time in this process (the nightly run and a catch-up may coincide).
+        let upkeeping: Promise<void> | undefined;
+        const upkeep = (why: string) =>
+          (upkeeping ??= (async () => {
+            const started = Date.now();
+            try {
+              await searchStore.optimize();
+              deps.logger.info(
+                `Search index maintenance (${why}) done in ${Date.now() - started} ms`,
+              );
+            } catch (error) {
+              deps.logger.warn(`Search index maintenance (${why}) failed: ${String(error)}`);
+            } finally {
+              upkeeping = undefined;
+            }
+          })());
         await deps.scheduler.scheduleTask({
           id: 'data-catalog-search-maintenance',
           frequency: {
@@ -166,13 +183,18 @@ export const dataCatalogPlugin = createBackendPlugin({
           },
           timeout: { hours: 1 },
           scope: 'global',
+          fn: () => upkeep('nightly'),
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-catalog-search-catch-up',
+          frequency: { minutes: 10 },
+          timeout: { hours: 1 },
+          scope: 'global',
           fn: async () => {
-            const started = Date.now();
             try {
-              await searchStore.optimize();
-              deps.logger.info(`Search index maintenance done in ${Date.now() - started} ms`);
+              if (await searchStore.upkeepDue()) await upkeep('the catalog outgrew the last one');
             } catch (error) {
-              deps.logger.warn(`Search index maintenance failed: ${String(error)}`);
+              deps.logger.warn(`Search index maintenance check failed: ${String(error)}`);
             }
           },
         });

@@ -452,3 +452,69 @@ describe(`search index maintenance (${engine})`, () => {
     expect(await tables('zebra quota')).toEqual(['ds-1.crm.public.zebra_quota']);
   });
 });
+
+describe(`search index upkeep before the night (${engine})`, () => {
+  let db: TestDatabase;
+  const ingest = (names: string[]) =>
+    new CatalogIngestService({
+      store: new KnexCatalogStore(db.knex),
+      logger: testLogger(),
+      events: { publish: async () => {} },
+    }).ingestTables(
+      names.map(name =>
+        tableBatch({
+          table: { name, foreignKeys: [], primaryKey: [] },
+          columns: [column('amount', 1), column(`${name}_code`, 2)],
+        }),
+      ),
+    );
+  const assets = async () =>
+    Number((await db.knex(ASSETS_TABLE).count({ n: '*' }))[0].n as number | string);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrateCatalogDatabase(db.knex);
+  });
+  afterAll(() => db?.destroy());
+
+  it('is due once the catalog holds more than twice the assets of the last upkeep', async () => {
+    const store = new KnexSearchStore(db.knex, { upkeepMinimumAssets: 10 });
+    expect(await store.upkeepDue()).toBe(false);
+    await ingest(['invoices']);
+    const few = await assets();
+    expect(few).toBeGreaterThan(0);
+    expect(few).toBeLessThan(10);
+    // Below the minimum, never counted: it waits for the night.
+    expect(await store.upkeepDue()).toBe(false);
+    await ingest(['refunds', 'payments']);
+    const counted = await assets();
+    expect(await store.upkeepDue()).toBe(true);
+    await store.optimize();
+    expect(await db.knex('catalog_search_upkeep').select('catalog_assets')).toEqual([
+      { catalog_assets: counted },
+    ]);
+    expect(await store.upkeepDue()).toBe(false);
+    // Grown table by table: due only past twice the count.
+    const dues: boolean[] = [];
+    for (const name of ['ledger', 'budgets', 'credits', 'debits', 'payouts', 'taxes', 'fees']) {
+      await ingest([name]);
+      const due = await store.upkeepDue();
+      expect(due).toBe((await assets()) > 2 * counted);
+      dues.push(due);
+      if (due) break;
+    }
+    expect(dues[0]).toBe(false);
+    expect(await store.upkeepDue()).toBe(true);
+    // A later upkeep replaces the count.
+    await store.optimize();
+    expect(await db.knex('catalog_search_upkeep').count({ n: '*' })).toEqual([
+      { n: engine === 'postgres' ? '1' : 1 },
+    ]);
+    expect(await store.upkeepDue()).toBe(false);
+    // A large minimum: no early upkeep, whatever the growth.
+    await ingest(['grants', 'loans', 'rates', 'bonds']);
+    expect(await new KnexSearchStore(db.knex, { upkeepMinimumAssets: 10_000 }).upkeepDue()).toBe(
+      false,
+    );
+  });
+});

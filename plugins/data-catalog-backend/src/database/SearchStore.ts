@@ -22,6 +22,7 @@ import {
   SEARCH_ORDER_INDEX,
   SEARCH_ORDER_SQL,
   SEARCH_TRIGRAMS_TABLE,
+  SEARCH_UPKEEP_TABLE,
   TYPE_ORDER_INDEX,
 } from './searchMigration';
 import { trigramSimilarityTo, trigramsOf } from './trigrams';
@@ -131,6 +132,8 @@ const FILTER_KEY_SHARE = 0.25;
 const COMMON_TRIGRAM_SHARE = 0.1;
 /** PostgreSQL: the search index upkeep counts trigrams in a sample of about this many documents. */
 const TRIGRAM_SAMPLE = 100_000;
+/** A smaller catalog's search is quick whatever its counts: its upkeep waits for the night. */
+const UPKEEP_MINIMUM_ASSETS = 10_000;
 
 export interface SearchStoreOptions {
   /** Count totals exactly up to this many matches (default 1,000). */
@@ -151,6 +154,8 @@ export interface SearchStoreOptions {
    * this share of the catalog (default 0.25; 0 never, 1 always).
    */
   filterKeyShare?: number;
+  /** Ask for an early upkeep (`upkeepDue`) from this many assets on (default 10,000). */
+  upkeepMinimumAssets?: number;
 }
 
 /**
@@ -394,6 +399,7 @@ export class KnexSearchStore {
   private readonly firstReadRows: number;
   private readonly prefixMergeNames: number;
   private readonly filterKeyShare: number;
+  private readonly upkeepMinimumAssets: number;
 
   constructor(
     private readonly knex: Knex,
@@ -407,6 +413,7 @@ export class KnexSearchStore {
     this.prefixMergeNames =
       options.prefixMergeNames ?? PREFIX_MERGE_NAMES[this.postgres ? 'postgres' : 'sqlite'];
     this.filterKeyShare = options.filterKeyShare ?? FILTER_KEY_SHARE;
+    this.upkeepMinimumAssets = options.upkeepMinimumAssets ?? UPKEEP_MINIMUM_ASSETS;
   }
 
   async search(input: SearchInput): Promise<SearchResult> {
@@ -546,7 +553,7 @@ export class KnexSearchStore {
   }
 
   /**
-   * Search index upkeep (the plugin schedules it nightly). SQLite merges its full-text
+   * Search index upkeep (the plugin schedules it nightly, and sooner when `upkeepDue`). SQLite merges its full-text
    * index's segments into one (FTS5 `optimize`): ingestion leaves many, and every lookup
    * reads each (1M assets: a three-word search's index read 14 → 11 ms; the merge takes
    * about 3.5 s per million assets, writes wait meanwhile), and counts the documents of each
@@ -559,6 +566,7 @@ export class KnexSearchStore {
   async optimize(): Promise<void> {
     if (!this.postgres)
       await this.knex.raw(`INSERT INTO ${FTS_TABLE}(${FTS_TABLE}) VALUES ('optimize')`);
+    const assets = await this.catalogSize();
     // The trigrams' document counts (see textClauses). SQLite: the vocabulary of the merged
     // index, read whole (1M assets: about 1.6 s). PostgreSQL: pg_trgm's trigrams of a
     // Bernoulli sample, of ASCII letters and digits only (the only ones textClauses looks up).
@@ -567,10 +575,7 @@ export class KnexSearchStore {
       [],
     ];
     if (this.postgres) {
-      const [{ assets }] = (await this.knex(ASSETS_TABLE).count({ assets: '*' })) as {
-        assets: number | string;
-      }[];
-      const share = Math.min(1, TRIGRAM_SAMPLE / Math.max(1, Number(assets)));
+      const share = Math.min(1, TRIGRAM_SAMPLE / Math.max(1, assets));
       counting = [
         `SELECT trigram, round(count(*) / ?::float8)::integer
            FROM (SELECT unnest(show_trgm(${SEARCH_DOCUMENT_SQL})) AS trigram
@@ -586,8 +591,38 @@ export class KnexSearchStore {
         `INSERT INTO ${SEARCH_TRIGRAMS_TABLE}(trigram, docs) ${counting[0]}`,
         counting[1],
       );
+      await trx(SEARCH_UPKEEP_TABLE).delete();
+      await trx(SEARCH_UPKEEP_TABLE).insert({
+        id: 1,
+        catalog_assets: assets,
+        counted_at: new Date().toISOString(),
+      });
     });
     if (!this.postgres) await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * Whether the search index upkeep is due before its nightly run: the catalog holds at
+   * least `upkeepMinimumAssets` assets, and more than twice as many as at the upkeep's last
+   * count (none on a new install). Until then a long word is looked up by the counts of a
+   * much smaller catalog (or, before any upkeep, by all its trigrams), and SQLite's full-text
+   * index keeps the many segments a large ingestion wrote. As the catalog grows, the upkeeps
+   * this asks for cost about as much again as the last one alone.
+   */
+  async upkeepDue(): Promise<boolean> {
+    const assets = await this.catalogSize();
+    if (assets < this.upkeepMinimumAssets) return false;
+    const last = (await this.knex(SEARCH_UPKEEP_TABLE).first('catalog_assets')) as
+      { catalog_assets: number | string } | undefined;
+    return assets > 2 * Number(last?.catalog_assets ?? 0);
+  }
+
+  /** How many assets the catalog holds, whatever their status. */
+  private async catalogSize(): Promise<number> {
+    const [{ assets }] = (await this.knex(ASSETS_TABLE).count({ assets: '*' })) as {
+      assets: number | string;
+    }[];
+    return Number(assets);
   }
 
   /** How many matches a search reads at most to count its total and facets (plus one). */

@@ -9,6 +9,7 @@ import {
   searchSampleIndexesMigration,
   searchTrigramsMigration,
   searchTypeOrderMigration,
+  searchUpkeepMigration,
 } from './searchMigration';
 
 /**
@@ -184,6 +185,8 @@ const migrations: CodeMigration[] = [
   searchFiltersGinMigration,
   searchTrigramsMigration,
   searchTypeOrderMigration,
+  // The search index upkeep's last count, so that a catalog outgrowing it is upkept sooner.
+  searchUpkeepMigration,
 ];
 
 export async function migrateCatalogDatabase(knex: Knex): Promise<void> {

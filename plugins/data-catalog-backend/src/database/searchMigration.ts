@@ -597,3 +597,24 @@ export const searchTypeOrderMigration = {
     await knex.raw(`DROP INDEX IF EXISTS ${TYPE_ORDER_INDEX}`);
   },
 };
+
+/**
+ * The search index upkeep's last trigram count: when, and over how many assets
+ * (`catalog_search_upkeep`, one row). A catalog grown past twice that size is due for an
+ * upkeep before the nightly one (`KnexSearchStore.upkeepDue`).
+ */
+export const SEARCH_UPKEEP_TABLE = 'catalog_search_upkeep';
+export const searchUpkeepMigration = {
+  name: '20261230_search_upkeep',
+  async up(knex: Knex): Promise<void> {
+    await knex.schema.createTable(SEARCH_UPKEEP_TABLE, table => {
+      // Always 1: the table holds the last count only.
+      table.integer('id').primary();
+      table.integer('catalog_assets').notNullable();
+      table.string('counted_at', 32).notNullable();
+    });
+  },
+  async down(knex: Knex): Promise<void> {
+    await knex.schema.dropTable(SEARCH_UPKEEP_TABLE);
+  },
+};
