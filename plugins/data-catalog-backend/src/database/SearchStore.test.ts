@@ -22,6 +22,22 @@ async function ingestedCatalog(batches: TableBatch[]): Promise<TestDatabase> {
   return db;
 }
 
+/** Ingests one table per name, each with a column `amount` and a column `<name>_code`. */
+function ingestNamedTables(db: TestDatabase, names: string[]): Promise<unknown> {
+  return new CatalogIngestService({
+    store: new KnexCatalogStore(db.knex),
+    logger: testLogger(),
+    events: { publish: async () => {} },
+  }).ingestTables(
+    names.map(name =>
+      tableBatch({
+        table: { name, foreignKeys: [], primaryKey: [] },
+        columns: [column('amount', 1), column(`${name}_code`, 2)],
+      }),
+    ),
+  );
+}
+
 /** Bounded counting: exact totals and facets for small match sets, capped and sampled past them. */
 describe(`search store counts (${engine})`, () => {
   let db: TestDatabase;
@@ -373,19 +389,7 @@ describe(`search store name-prefix buckets (${engine})`, () => {
 
 describe(`search index maintenance (${engine})`, () => {
   let db: TestDatabase;
-  const ingest = (names: string[]) =>
-    new CatalogIngestService({
-      store: new KnexCatalogStore(db.knex),
-      logger: testLogger(),
-      events: { publish: async () => {} },
-    }).ingestTables(
-      names.map(name =>
-        tableBatch({
-          table: { name, foreignKeys: [], primaryKey: [] },
-          columns: [column('amount', 1), column(`${name}_code`, 2)],
-        }),
-      ),
-    );
+  const ingest = (names: string[]) => ingestNamedTables(db, names);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -455,19 +459,7 @@ describe(`search index maintenance (${engine})`, () => {
 
 describe(`search index upkeep before the night (${engine})`, () => {
   let db: TestDatabase;
-  const ingest = (names: string[]) =>
-    new CatalogIngestService({
-      store: new KnexCatalogStore(db.knex),
-      logger: testLogger(),
-      events: { publish: async () => {} },
-    }).ingestTables(
-      names.map(name =>
-        tableBatch({
-          table: { name, foreignKeys: [], primaryKey: [] },
-          columns: [column('amount', 1), column(`${name}_code`, 2)],
-        }),
-      ),
-    );
+  const ingest = (names: string[]) => ingestNamedTables(db, names);
   const assets = async () =>
     Number((await db.knex(ASSETS_TABLE).count({ n: '*' }))[0].n as number | string);
 
