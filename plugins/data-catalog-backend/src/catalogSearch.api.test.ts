@@ -234,7 +234,8 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
       expect(res.body.changed.sort()).toEqual(
         ['description', 'owners', 'properties', 'stewards', 'tags'].sort(),
       );
-      const again = await patch(companies, { tags: ['gold', 'crm'] });
+      // A value given twice is kept once: the same tags again change nothing.
+      const again = await patch(companies, { tags: ['gold', 'crm', 'gold'] });
       expect(again.body).toMatchObject({ version: 1, changed: [] });
       expect((await patch(companies, { tags: ['gold'] }, stewardToken)).body.version).toBe(2);
 
@@ -304,6 +305,14 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
         token: viewerToken,
       });
       expect(bulk.status).toBe(403);
+      const contradictory = await call('/api/data-catalog/assets/bulk', {
+        method: 'POST',
+        json: { refs: [companies], addTags: ['x'], removeTags: ['x'] },
+      });
+      expect(contradictory.status).toBe(400);
+      expect(JSON.stringify(contradictory.body)).toContain(
+        "addTags: 'x' is both added and removed (removeTags)",
+      );
     });
 
     it('bulk-edits many assets, each versioned, and announces curation facts', async () => {
@@ -441,6 +450,28 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
         json: { parentId: customerTerm.id },
       });
       expect(cycle.status).toBe(400);
+      // An asset keeps a term back in draft and can still be edited; it cannot gain one.
+      const revenueApproved = await call(`/api/data-catalog/glossary/${revenue.id}/approve`, {
+        method: 'POST',
+        token: stewardToken,
+      });
+      expect(revenueApproved.status).toBe(200);
+      const both = await patch(customers, { terms: [customerTerm.id, revenue.id] });
+      expect(both.status).toBe(200);
+      const gained = await patch(companies, { terms: [customerTerm.id] });
+      expect(gained.status).toBe(400);
+      expect(JSON.stringify(gained.body)).toContain(
+        `terms: ${customerTerm.id} is not an approved glossary term`,
+      );
+      const bulkGained = await call('/api/data-catalog/assets/bulk', {
+        method: 'POST',
+        json: { refs: [customers, companies], addTerms: [customerTerm.id] },
+      });
+      expect(bulkGained.status).toBe(400);
+      // All or nothing: the asset that already had it was not edited either.
+      const kept = await call<AssetDetailsResponse>(`/api/data-catalog/assets/${enc(customers)}`);
+      expect([...kept.body.terms].sort()).toEqual([customerTerm.id, revenue.id].sort());
+      expect((await patch(customers, { terms: [customerTerm.id] })).status).toBe(200);
     });
 
     it('deletes leaf terms only, detaching them from their assets', async () => {

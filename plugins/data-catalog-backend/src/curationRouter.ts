@@ -49,15 +49,17 @@ const tag = z
   .max(64)
   .regex(/^[^\s,]+$/, 'must be one word without commas');
 const termId = z.string().min(1).max(36);
+/** A list edit's values, each once (the first occurrence kept). */
+const distinct = (values: string[]) => [...new Set(values)];
 const propertyValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 
 const curatedFields = z
   .object({
     description: z.string().max(20_000).nullable(),
-    owners: z.array(entityRef).max(20),
-    stewards: z.array(entityRef).max(20),
-    tags: z.array(tag).max(50),
-    terms: z.array(termId).max(50),
+    owners: z.array(entityRef).max(20).transform(distinct),
+    stewards: z.array(entityRef).max(20).transform(distinct),
+    tags: z.array(tag).max(50).transform(distinct),
+    terms: z.array(termId).max(50).transform(distinct),
     properties: z
       .record(z.string().min(1).max(100), propertyValue)
       .refine(p => Object.keys(p).length <= 100, 'at most 100 properties'),
@@ -85,7 +87,20 @@ const bulkBody = z
     addTerms: z.array(termId).max(50).default([]),
     removeTerms: listEdit,
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    // Adding and removing one value at once says two things: refuse rather than pick one.
+    for (const field of ['Tags', 'Owners', 'Stewards', 'Terms'] as const) {
+      const removed = new Set(body[`remove${field}`]);
+      const both = body[`add${field}`].find(value => removed.has(value));
+      if (both !== undefined)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [`add${field}`],
+          message: `'${both}' is both added and removed (remove${field})`,
+        });
+    }
+  });
 
 const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

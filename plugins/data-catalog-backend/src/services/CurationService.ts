@@ -86,10 +86,22 @@ export class CurationService {
     }
   }
 
-  private async checkTerms(termIds: string[]) {
-    const unknown = await this.deps.glossary.notApproved([...new Set(termIds)]);
-    if (unknown.length)
-      throw new InputError(`Invalid body: terms: ${unknown[0]} is not an approved glossary term`);
+  /**
+   * A check of an asset's new terms (`next`, against its `current` ones): those it adds must
+   * be approved glossary terms. A term it already carries may stay whatever its status (a
+   * renamed term goes back to draft; its assets keep it and can still be edited).
+   */
+  private async termsCheck(
+    termIds: string[],
+  ): Promise<(current: string[], next: string[]) => void> {
+    const notApproved = new Set(
+      termIds.length ? await this.deps.glossary.notApproved([...new Set(termIds)]) : [],
+    );
+    return (current, next) => {
+      const added = next.find(id => notApproved.has(id) && !current.includes(id));
+      if (added)
+        throw new InputError(`Invalid body: terms: ${added} is not an approved glossary term`);
+    };
   }
 
   async patch(
@@ -99,9 +111,13 @@ export class CurationService {
     expectedVersion?: number,
   ): Promise<CurationResponse> {
     await this.authorize(credentials, [ref]);
-    if (patch.terms) await this.checkTerms(patch.terms);
+    const checkTerms = await this.termsCheck(patch.terms ?? []);
     const fields = Object.keys(patch).join(', ');
-    const results = await this.deps.curation.curate([ref], () => patch, {
+    const patchOf = (current: CuratedFields): CurationPatch => {
+      if (patch.terms) checkTerms(current.terms, patch.terms);
+      return patch;
+    };
+    const results = await this.deps.curation.curate([ref], patchOf, {
       actor: actorOf(credentials),
       now: this.now(),
       summary: `Edited ${fields}`,
@@ -119,8 +135,7 @@ export class CurationService {
   ): Promise<{ changed: CurationResponse[]; unchanged: string[] }> {
     const unique = [...new Set(refs)];
     await this.authorize(credentials, unique);
-    const termIds = [...(ops.set.terms ?? []), ...ops.addTerms];
-    if (termIds.length) await this.checkTerms(termIds);
+    const checkTerms = await this.termsCheck([...(ops.set.terms ?? []), ...ops.addTerms]);
     const patchOf = (current: CuratedFields): CurationPatch => {
       const patch: CurationPatch = { ...ops.set };
       // Bulk properties merge into each asset's own (a null value removes the key).
@@ -144,6 +159,7 @@ export class CurationService {
         );
       if (ops.addTerms.length || ops.removeTerms.length)
         patch.terms = edited(patch.terms ?? current.terms, ops.addTerms, ops.removeTerms);
+      if (patch.terms) checkTerms(current.terms, patch.terms);
       return patch;
     };
     const results = await this.deps.curation.curate(unique, patchOf, {
