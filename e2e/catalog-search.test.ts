@@ -80,10 +80,16 @@ describe('Catalog search and curation', () => {
     await expect.poll(() => page.getByTestId('asset-name').textContent()).toBe('customers');
     await page.getByTestId('edit-curation').click();
     await page.getByTestId('description-input').fill('Everyone who **bought** from the shop');
+    // A code with leading zeros stays text; a plain number is saved as a number.
+    await page.getByTestId('properties-input').fill('cost_center=00123\nretention_days=365');
     await page.getByTestId('save-curation').click();
     await expect
       .poll(() => page.getByTestId('asset-description').textContent())
       .toContain('Everyone who bought from the shop');
+    const curated = await api<{ properties: Record<string, unknown> }>(
+      `/api/data-catalog/assets/${new URL(page.url()).pathname.split('/').pop()}`,
+    );
+    expect(curated.properties).toEqual({ cost_center: '00123', retention_days: 365 });
     await screenshot(page, 'catalog-curated');
     await page.getByTestId('tab-history').click();
     const entry = page.getByTestId('history-entry').first();

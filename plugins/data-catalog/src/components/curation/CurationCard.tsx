@@ -21,6 +21,7 @@ import { Link as RouterLink } from 'react-router-dom';
 import { useDataCatalogClient, type CurationInput } from '../../api/DataCatalogClient';
 import { SensitivityChip } from '../search/SensitivityChip';
 import { ChipsInput } from './ChipsInput';
+import { propertiesToText, textToProperties } from './propertiesText';
 import { useGlossaryTerms } from './useApprovedTerms';
 
 const useStyles = makeStyles(theme => ({
@@ -38,28 +39,6 @@ const useStyles = makeStyles(theme => ({
   description: { fontSize: 14 },
   actions: { display: 'flex', gap: theme.spacing(1), marginTop: theme.spacing(2) },
 }));
-
-/** `key=value` lines ⇄ custom properties (numbers and booleans kept as such). */
-function propertiesToText(properties: Record<string, unknown>): string {
-  return Object.entries(properties)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('\n');
-}
-
-function textToProperties(text: string): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const line of text.split('\n')) {
-    const at = line.indexOf('=');
-    if (at <= 0) continue;
-    const key = line.slice(0, at).trim();
-    const raw = line.slice(at + 1).trim();
-    if (!key) continue;
-    if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
-    else if (raw !== '' && !Number.isNaN(Number(raw))) out[key] = Number(raw);
-    else out[key] = raw;
-  }
-  return out;
-}
 
 function Chips(props: { values: string[]; empty: string; labelOf?: (v: string) => string }) {
   const classes = useStyles();
@@ -260,6 +239,8 @@ export function CurationCard(props: { asset: AssetDetailsResponse; onSaved(): vo
             fullWidth
             variant="outlined"
             margin="dense"
+            helperText='Plain numbers and true/false are saved as such; "quote" text that looks like one'
+            inputProps={{ 'data-testid': 'properties-input' }}
           />
           <TextField
             select
