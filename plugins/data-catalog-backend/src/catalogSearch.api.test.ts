@@ -204,6 +204,16 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
       expect(body.items[0].ref).toBe(customers);
       expect(body.items.map(i => i.ref)).not.toContain(payroll);
       expect((await search('q=zzqqxxyy')).body).toMatchObject({ items: [], total: 0 });
+      // A typo of one word of a snake_case name; one letter dropped from a short word.
+      const inName = await search('q=compny&type=column');
+      expect(inName.body.fuzzy).toBe(true);
+      expect(inName.body.items[0].ref).toBe(
+        columnRef('ds-1', 'crm', 'public', 'customers', 'company_id'),
+      );
+      const dropped = await search('q=salry&type=column');
+      expect(dropped.body.items.map(i => i.ref)).toEqual([
+        columnRef('ds-2', 'hr', 'people', 'payroll', 'salary'),
+      ]);
     });
 
     it('pages with a cursor and rejects bad input with a 400', async () => {
