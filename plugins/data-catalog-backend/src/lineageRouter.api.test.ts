@@ -285,6 +285,13 @@ describe(`lineage API (${engine})`, () => {
     expect((await lineageOf(customers, '&depth=99')).status).toBe(400);
     const schema = tableRef('ds-1', 'crm', 'public', 'x').replace(':table/', ':schema/');
     expect((await lineageOf(schema)).status).toBe(400);
+    // A table neither the catalog nor any edge knows.
+    const unknown = encodeURIComponent(tableRef('ds-1', 'crm', 'public', 'nope'));
+    for (const path of ['/lineage', '/lineage/impact', '/lineage/labels']) {
+      const res = await call<{ error: { message: string } }>('GET', `${path}?ref=${unknown}`);
+      expect(res.status, path).toBe(404);
+      expect(JSON.stringify(res.body)).toContain('does not exist');
+    }
     expect((await call('POST', '/openlineage', { eventType: 'START' })).status).toBe(400);
     const takeover = { ...startWithSingleInput, inputs: [{ namespace: 'ds-1', name: 'x' }] };
     expect((await call('POST', '/openlineage', takeover)).status).toBe(409);

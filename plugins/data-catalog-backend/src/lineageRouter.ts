@@ -166,6 +166,13 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
     return new Set(assets.filter(a => !visible.has(a.ref)).map(a => a.ref));
   }
 
+  /** 404 for a ref that is no catalog asset, when no lineage edge names it either. */
+  async function requireKnown(ref: string, namedByAnEdge: boolean): Promise<void> {
+    if (namedByAnEdge) return;
+    const [asset] = await catalog.getAssets([ref]);
+    if (!asset) throw new NotFoundError(`Asset ${ref} does not exist`);
+  }
+
   async function callerWith(
     req: express.Request,
     permission: Permission,
@@ -215,6 +222,7 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
       graph.nodes.map(n => n.ref),
     );
     if (hidden.has(query.ref)) throw new NotFoundError(`Asset ${query.ref} does not exist`);
+    await requireKnown(query.ref, graph.edges.length > 0);
     res.json({
       ...graph,
       nodes: graph.nodes.filter(n => !hidden.has(n.ref)),
@@ -228,6 +236,7 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
     const impact = await lineage.impact(ref);
     const hidden = await hiddenAmong(scope, [ref, ...impact.assets.map(a => a.ref)]);
     if (hidden.has(ref)) throw new NotFoundError(`Asset ${ref} does not exist`);
+    await requireKnown(ref, impact.assets.length > 0);
     res.json({
       ...impact,
       assets: impact.assets.filter(a => !hidden.has(a.ref)),
@@ -249,6 +258,8 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
     }
     const hidden = await hiddenAmong(scope, refs);
     if (hidden.has(ref)) throw new NotFoundError(`Asset ${ref} does not exist`);
+    // Labels are an asset's only.
+    await requireKnown(ref, false);
     const items = await propagation.propagatedLabels(refs.filter(r => !hidden.has(r)));
     // The path may cross assets the caller may not see: those hops are left out.
     const pathHidden = await hiddenAmong(scope, [...new Set(items.flatMap(i => i.path))]);
