@@ -200,6 +200,7 @@ describe(`search store counts (${engine})`, () => {
         { query: '', filters: { label: ['pii.email'] } },
         { query: '', filters: { label: ['pii.email'], type: ['column'], status: ['deleted'] } },
         { query: 'nothing-like-this', filters: {} },
+        { query: 'col10', filters: {} },
       ];
       for (const extra of cases) {
         const input = columnsSearch({ ...extra, limit: 50 });
@@ -234,6 +235,11 @@ describe(`search store counts (${engine})`, () => {
         { value: 'active', count: 11 },
         { value: 'deleted', count: 2 },
       ]);
+      // A word only deleted columns hold: no closest spellings, the status facet counts them.
+      const onlyDeleted = await onePass.search(columnsSearch({ query: 'col10' }));
+      expect(onlyDeleted).toMatchObject({ refs: [], total: 0, fuzzy: false });
+      expect(onlyDeleted.facets.status).toEqual([{ value: 'deleted', count: 1 }]);
+      expect((await onePass.search(columnsSearch({ query: 'col1O' }))).fuzzy).toBe(true);
     } finally {
       await db.knex(ASSETS_TABLE).whereIn('ref', deleted).update({ status: 'active' });
     }

@@ -546,6 +546,16 @@ export class KnexSearchStore {
     }
     if (words.length === 0)
       return searchResult([], input.limit, offset, 0, true, await counted(), false);
+    // The words match assets of another status only (deleted ones, say): no typo, so no
+    // closest spellings; the status facet counts them, for the caller to widen the filter.
+    if (input.facets) {
+      const otherStatus =
+        anyStatus ??
+        wide?.subset(input.filters, 'status', 1) ??
+        (await this.readSample(this.base(input, matcher, 'status').limit(1), narrowed));
+      if (otherStatus.length > 0)
+        return searchResult([], input.limit, offset, 0, true, await counted(), false);
+    }
     // Nothing the caller may see matches every word: the closest spellings instead.
     const candidates = await this.fuzzyCandidates(input, words);
     const fuzzy: Matcher = query => {
