@@ -140,6 +140,8 @@ export const dataCatalogPlugin = createBackendPlugin({
           logger: deps.logger,
           afterIngest: batches => lineage.deriveFromBatches(batches),
         });
+        // A deleted data source's assets are marked deleted, as a rescan marks a vanished table.
+        await ingest.subscribeToDataSourceDeletions({ events: deps.events, audit: deps.audit });
         // Catalog assets are a governed resource type: conditional grants become SQL filters.
         const governed = deps.resourceAccess.register(
           catalogAssetGovernance(store, [

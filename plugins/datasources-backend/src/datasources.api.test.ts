@@ -597,12 +597,68 @@ describe(`datasources API as platform-admin (${db})`, () => {
     );
   });
 
-  it('deletes a source and its health history', async () => {
+  it('deletes a source and its health history; the catalog marks its assets deleted', async () => {
+    // The catalog holds a scanned table of the source (published as the scans plugin does).
+    const scanned = await server.request('/api/data-catalog/ingest/tables', {
+      method: 'POST',
+      token: scansToken,
+      json: {
+        batches: [
+          {
+            dataSourceId: created.mysql,
+            dataSourceName: 'shop (MariaDB)',
+            runId: 'run-1',
+            scannedAt: new Date().toISOString(),
+            database: 'shop',
+            schema: 'shop',
+            table: { name: 'customers', kind: 'table' },
+            columns: [
+              { name: 'id', ordinal: 1, dataType: 'int', nullable: false },
+              { name: 'email', ordinal: 2, dataType: 'varchar(255)', nullable: false },
+            ],
+          },
+        ],
+      },
+    });
+    expect(scanned.status).toBe(200);
+    const assets = async (status: string) =>
+      (
+        await json<{ items: Json[] }>(
+          await server.request(
+            `/api/data-catalog/assets?dataSourceId=${created.mysql}&status=${status}`,
+          ),
+        )
+      ).items;
+    expect(await assets('active')).toHaveLength(6);
+
     const res = await server.request(`/api/datasources/${created.mysql}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
     expect((await server.request(`/api/datasources/${created.mysql}`)).status).toBe(404);
     const checks = await readPluginRows(server.database, 'datasource_health_checks');
     expect(checks.filter(c => c.datasource_id === created.mysql)).toEqual([]);
+
+    // `datasource.deleted` reached the catalog: every asset of the source is deleted, kept.
+    expect(await assets('active')).toEqual([]);
+    const kept = await assets('deleted');
+    expect(kept.map(a => a.type).sort()).toEqual([
+      'column',
+      'column',
+      'database',
+      'datasource',
+      'schema',
+      'table',
+    ]);
+    const activity = await json<{ items: Json[] }>(
+      await server.request('/api/kernel/activity?verb=assets.datasourceDeleted'),
+    );
+    expect(activity.items).toEqual([
+      expect.objectContaining({
+        actor: 'user:development/guest',
+        resource: `racine:data-catalog:datasource/${created.mysql}`,
+        outcome: 'success',
+        summary: expect.stringContaining("Data source 'shop (MariaDB)' was deleted: 6 catalog"),
+      }),
+    ]);
   });
 });
 

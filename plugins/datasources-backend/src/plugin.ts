@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   actionRegistryServiceRef,
   auditServiceRef,
@@ -82,6 +83,7 @@ export const datasourcesPlugin = createBackendPlugin({
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
+        events: eventsServiceRef,
         secretBox: secretBoxServiceRef,
         workspaces: workspaceServiceRef,
         audit: auditServiceRef,
@@ -112,6 +114,8 @@ export const datasourcesPlugin = createBackendPlugin({
           connectors,
           secretBox: deps.secretBox,
           workspaces: deps.workspaces,
+          events: deps.events,
+          logger,
           configPolicies: [
             sqlitePathPolicy({
               reservedDirectories: databaseDirectory ? [databaseDirectory] : [],

@@ -222,7 +222,7 @@ export function createDatasourcesRouter(options: DatasourcesRouterOptions): expr
     await audited(
       context,
       `Delete ${label}`,
-      () => service.delete(id),
+      () => service.delete(id, actorOf(credentials)),
       deleted => ({
         summary: `Deleted ${deleted.type} data source '${deleted.name}'`,
       }),

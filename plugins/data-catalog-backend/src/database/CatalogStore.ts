@@ -110,6 +110,15 @@ export interface CatalogStore {
     seenPaths: Set<string>;
     now: string;
   }): Promise<MarkVanishedResult>;
+  /**
+   * Marks up to `limit` active assets of a data source deleted, in one transaction, and
+   * returns their refs: called until it returns none when the data source itself is deleted.
+   */
+  markDataSourceAssetsDeleted(input: {
+    dataSourceId: string;
+    limit: number;
+    now: string;
+  }): Promise<string[]>;
   listAssets(
     filter: AssetFilter,
     page: { limit: number; cursor?: string },
@@ -631,6 +640,32 @@ export class KnexCatalogStore implements CatalogStore {
       }
       return { tableRefs, columnRefs, containerRefs };
     });
+  }
+
+  async markDataSourceAssetsDeleted(input: {
+    dataSourceId: string;
+    limit: number;
+    now: string;
+  }): Promise<string[]> {
+    const { dataSourceId, limit, now } = input;
+    return this.retryOnConflict(() =>
+      this.knex.transaction(async trx => {
+        // Unordered, so that the source index stops at `limit` instead of sorting them all.
+        const rows: { ref: string }[] = await trx(ASSETS_TABLE)
+          .select('ref')
+          .where({ data_source_id: dataSourceId, status: 'active' })
+          .limit(limit);
+        // Written in ref order, as ingestion writes, so concurrent batches lock alike.
+        const refs = rows.map(r => r.ref).sort();
+        for (const part of chunks(refs, REFS_PER_STATEMENT)) {
+          await trx(ASSETS_TABLE)
+            .update({ status: 'deleted', updated_at: now })
+            .whereIn('ref', part)
+            .andWhere('status', 'active');
+        }
+        return refs;
+      }),
+    );
   }
 
   async listAssets(

@@ -1,8 +1,14 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
-import { eventTopics } from '@racine/kernel-common';
 import {
+  DEFAULT_WORKSPACE,
+  eventTopics,
+  type DataSourceDeletedEventPayload,
+} from '@racine/kernel-common';
+import type { AuditService } from '@racine/kernel-node';
+import {
+  assetRef,
   parseAssetRef,
   tableAssetType,
   tableRef,
@@ -17,6 +23,8 @@ import { assetsOfBatch, refPath } from './assetModel';
 
 /** Refs per `asset.changed` event, so one huge scan does not make one huge message. */
 export const EVENT_CHUNK_SIZE = 500;
+/** Assets marked deleted per transaction when their data source is deleted. */
+export const DATA_SOURCE_DELETE_BATCH = 2000;
 
 function isoTime(value: string, field: string): string {
   const ms = Date.parse(value);
@@ -129,6 +137,61 @@ export class CatalogIngestService {
       refs,
     });
     return { deleted: tableRefs.length, deletedColumns: columnRefs.length, changedRefs: refs };
+  }
+
+  /**
+   * The data source is gone (`datasource.deleted`): every asset of it still active is marked
+   * deleted, as a rescan marks a vanished table (history and labels stay), batch by batch, and
+   * announced on `asset.changed`. Idempotent: a repeat finds nothing active and does nothing.
+   */
+  async deleteDataSource(dataSourceId: string): Promise<{ deleted: number }> {
+    let deleted = 0;
+    for (;;) {
+      const refs = await this.deps.store.markDataSourceAssetsDeleted({
+        dataSourceId,
+        limit: DATA_SOURCE_DELETE_BATCH,
+        now: this.now(),
+      });
+      if (refs.length === 0) return { deleted };
+      deleted += refs.length;
+      await this.announce({ dataSourceId, runId: '', reason: 'deleted', refs });
+    }
+  }
+
+  /** Marks the assets of every data source deleted from now on (`datasource.deleted`), audited. */
+  async subscribeToDataSourceDeletions(deps: {
+    events: Pick<EventsService, 'subscribe'>;
+    audit: AuditService;
+  }): Promise<void> {
+    await deps.events.subscribe({
+      id: 'data-catalog-datasource-deleted',
+      topics: [eventTopics.dataSourceDeleted],
+      onEvent: async ({ eventPayload }) => {
+        const payload = (eventPayload ?? {}) as Partial<DataSourceDeletedEventPayload>;
+        const { dataSourceId } = payload;
+        if (typeof dataSourceId !== 'string' || dataSourceId === '') return;
+        const name = typeof payload.name === 'string' ? payload.name : dataSourceId;
+        const actor = typeof payload.deletedBy === 'string' ? payload.deletedBy : 'system';
+        try {
+          const { deleted } = await this.deleteDataSource(dataSourceId);
+          // A repeat that changed nothing is not a mutation: it leaves no trace in the audit trail.
+          if (deleted > 0)
+            await deps.audit.record({
+              actor,
+              workspace:
+                typeof payload.workspace === 'string' ? payload.workspace : DEFAULT_WORKSPACE,
+              resource: assetRef('datasource', [dataSourceId]),
+              verb: 'assets.datasourceDeleted',
+              summary: `Data source '${name}' was deleted: ${deleted} catalog asset(s) marked deleted`,
+              details: { dataSourceId, deleted },
+            });
+        } catch (error) {
+          this.deps.logger.warn(
+            `Could not mark the assets of deleted data source '${name}' (${dataSourceId}) deleted: ${String(error)}`,
+          );
+        }
+      },
+    });
   }
 
   private async announce(payload: AssetChangedEventPayload) {

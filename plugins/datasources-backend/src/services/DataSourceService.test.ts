@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
+import type { EventParams } from '@backstage/plugin-events-node';
 import { SecretBox } from '@racine/kernel-node';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import {
@@ -52,6 +53,8 @@ describe(`DataSourceService (${db})`, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'racine-ds-svc-'));
   const reserved = fs.mkdtempSync(path.join(os.tmpdir(), 'racine-ds-reserved-'));
   const logger = mockServices.logger.mock();
+  const published: EventParams[] = [];
+  let publish = async (event: EventParams) => void published.push(event);
 
   const makeService = (knex = database.knex) =>
     new DataSourceService({
@@ -59,6 +62,8 @@ describe(`DataSourceService (${db})`, () => {
       connectors: new ConnectorRegistry([...builtinConnectors(), leakyConnector]),
       secretBox: box,
       workspaces: { exists: async name => name === 'default' || name === 'finance' },
+      events: { publish: event => publish(event) },
+      logger,
       configPolicies: [
         sqlitePathPolicy({
           reservedDirectories: [reserved],
@@ -203,7 +208,7 @@ describe(`DataSourceService (${db})`, () => {
     expect(await service.testSaved(items[0].id, 'manual')).toMatchObject({ ok: true });
 
     // Deleted by a user: a restart does not bring it back.
-    await service.delete(items[0].id);
+    await service.delete(items[0].id, 'user:default/alice');
     await ensureDemoDataSource({ config, service, logger });
     expect((await service.list({ q: DEMO_SOURCE_NAME, limit: 10 })).items).toEqual([]);
 
@@ -225,5 +230,46 @@ describe(`DataSourceService (${db})`, () => {
       await fresh.destroy();
       fs.rmSync(offDir, { recursive: true, force: true });
     }
+  });
+
+  it('announces a deletion on datasource.deleted, and deletes even when that fails', async () => {
+    const file = path.join(dataDir, 'gone.sqlite');
+    const source = await service.create(
+      { name: 'gone', type: 'sqlite', config: { path: file }, workspace: 'finance' },
+      'user:default/alice',
+    );
+    published.length = 0;
+    await service.delete(source.id, 'user:default/bob');
+    expect(published).toEqual([
+      {
+        topic: 'datasource.deleted',
+        eventPayload: {
+          dataSourceId: source.id,
+          name: 'gone',
+          workspace: 'finance',
+          deletedBy: 'user:default/bob',
+        },
+      },
+    ]);
+    // Nothing is announced for a source that does not exist.
+    await expect(service.delete(source.id, 'user:default/bob')).rejects.toThrow(/No data source/);
+    expect(published).toHaveLength(1);
+
+    const again = await service.create(
+      { name: 'gone', type: 'sqlite', config: { path: file } },
+      'user:default/alice',
+    );
+    publish = async () => {
+      throw new Error('events backend unavailable');
+    };
+    try {
+      await expect(service.delete(again.id, 'user:default/bob')).resolves.toMatchObject({
+        id: again.id,
+      });
+    } finally {
+      publish = async event => void published.push(event);
+    }
+    expect(await service.find(again.id)).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('datasource.deleted'));
   });
 });

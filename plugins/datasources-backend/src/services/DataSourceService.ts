@@ -1,6 +1,12 @@
 import crypto from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { DEFAULT_WORKSPACE } from '@racine/kernel-common';
+import type { EventsService } from '@backstage/plugin-events-node';
+import {
+  DEFAULT_WORKSPACE,
+  eventTopics,
+  type DataSourceDeletedEventPayload,
+} from '@racine/kernel-common';
 import type { SecretBox } from '@racine/kernel-node';
 import {
   dataSourceRef,
@@ -78,6 +84,9 @@ export class DataSourceService {
       connectors: ConnectorRegistry;
       secretBox: SecretBox;
       workspaces: { exists(name: string): Promise<boolean> };
+      /** Announces deletions (`datasource.deleted`): the catalog marks the source's assets deleted. */
+      events: Pick<EventsService, 'publish'>;
+      logger: LoggerService;
       configPolicies?: ConfigPolicy[];
     },
   ) {}
@@ -168,9 +177,24 @@ export class DataSourceService {
     return this.get(id);
   }
 
-  async delete(id: string): Promise<StoredDataSource> {
+  /** Deletes the source and its health history, then announces it on `datasource.deleted`. */
+  async delete(id: string, actor: string): Promise<StoredDataSource> {
     const current = await this.requireStored(id);
     if (!(await this.deps.store.delete(id))) throw new NotFoundError(`No data source '${id}'`);
+    const eventPayload: DataSourceDeletedEventPayload = {
+      dataSourceId: current.id,
+      name: current.name,
+      workspace: current.workspace,
+      deletedBy: actor,
+    };
+    try {
+      await this.deps.events.publish({ topic: eventTopics.dataSourceDeleted, eventPayload });
+    } catch (error) {
+      // The deletion is committed; a lost notification must not fail it.
+      this.deps.logger.warn(
+        `Could not publish ${eventTopics.dataSourceDeleted} for data source ${id}: ${String(error)}`,
+      );
+    }
     return current;
   }
 

@@ -311,8 +311,8 @@ export function DataSourceDetailPage() {
         <DialogTitle>Delete data source “{ds?.name}”?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            Racine forgets its configuration, stored credentials and health history. The database
-            itself is not touched.
+            Racine forgets its configuration, stored credentials and health history. Its catalog
+            assets are marked deleted; their history stays. The database itself is not touched.
           </DialogContentText>
         </DialogContent>
         <DialogActions>
