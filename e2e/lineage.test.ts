@@ -13,7 +13,9 @@ import {
  * Lineage end to end: the demo data source is scanned, its view `customer_order_totals` gets
  * lineage from its SQL definition at ingest; the view's Lineage tab draws the graph (the view
  * and the two tables it reads), the column toggle shows column-level lineage, the filter
- * narrows the graph, and a node opens its details.
+ * narrows the graph, and a node opens its details. The impact panel lists what a change to a
+ * table affects (every hop, not only those drawn) and whom to notify; an OpenLineage dataset's
+ * page opens the tree at its data source without asking for containers it does not have.
  */
 describe('Lineage', () => {
   let server: RacineProcess;
@@ -106,6 +108,46 @@ describe('Lineage', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('lists the assets a change to a table impacts and the owners to notify', async () => {
+    await api(`/api/data-catalog/assets/${encodeURIComponent(viewRef)}`, {
+      method: 'PATCH',
+      json: { owners: ['user:default/ada', 'group:default/retail-analytics'] },
+    });
+    const tables = await api<{ items: { ref: string; name: string }[] }>(
+      '/api/data-catalog/assets?type=table&q=orders',
+    );
+    const ordersRef = tables.items.find(t => t.name === 'orders')!.ref;
+    await page.goto(`${server.baseUrl}/catalog/asset/${encodeURIComponent(ordersRef)}?tab=lineage`);
+    await page.getByTestId('lineage-tab').waitFor();
+
+    const impact = page.getByTestId('lineage-impact');
+    await expect
+      .poll(() => impact.getByTestId('lineage-impact-summary').textContent())
+      .toContain('1 downstream asset(s) within 1 hop, 2 owner(s) to notify');
+    const impacted = impact.getByTestId('lineage-impact-asset');
+    expect(await impacted.count()).toBe(1);
+    expect(await impacted.first().getAttribute('data-ref')).toBe(viewRef);
+    const row = await impacted.first().textContent();
+    expect(row).toContain('customer_order_totals');
+    expect(row).toContain('View · 1 hop');
+    expect(row).toContain('user:default/ada');
+
+    const owners = impact.getByTestId('lineage-impact-owner');
+    expect(await owners.evaluateAll(chips => chips.map(c => c.textContent))).toEqual([
+      'group:default/retail-analytics · 1',
+      'user:default/ada · 1',
+    ]);
+    expect(await impact.getByTestId('lineage-impact-unowned').count()).toBe(0);
+    await screenshot(page, 'lineage-impact');
+
+    // The impacted asset links to its page.
+    await impacted.first().getByRole('link', { name: 'customer_order_totals' }).click();
+    await expect
+      .poll(() => page.getByTestId('asset-name').textContent())
+      .toBe('customer_order_totals');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('stays usable with 1,200 downstream datasets: a wide layer folds, then opens', async () => {
     // Two OpenLineage jobs read one dataset and write 600 datasets each.
     for (const job of [0, 1]) {
@@ -126,10 +168,49 @@ describe('Lineage', () => {
       });
     }
     const source = 'racine:data-catalog:table/warehouse:%2F%2Fe2e.events%2Esource';
+    const dataSource = 'racine:data-catalog:datasource/warehouse:%2F%2Fe2e';
+    const treeCalls: { parentRef: string | null; status: number }[] = [];
+    const onResponse = (response: { url(): string; status(): number }) => {
+      const url = new URL(response.url());
+      if (url.pathname === '/api/data-catalog/tree')
+        treeCalls.push({ parentRef: url.searchParams.get('parentRef'), status: response.status() });
+    };
+    page.on('response', onResponse);
     await page.goto(`${server.baseUrl}/catalog/asset/${encodeURIComponent(source)}?tab=lineage`);
     await expect
       .poll(() => page.getByTestId('asset-name').textContent(), { timeout: 30_000 })
       .toBe('events.source');
+    // The tree opens the dataset's data source (its only container) and asks for nothing else.
+    await expect
+      .poll(() => treeCalls.some(c => c.parentRef === dataSource && c.status === 200))
+      .toBe(true);
+    await page
+      .locator(
+        '[data-testid="tree-node"][data-ref^="racine:data-catalog:table/warehouse:%2F%2Fe2e."]',
+      )
+      .first()
+      .waitFor();
+    expect(treeCalls.filter(c => c.status !== 200)).toEqual([]);
+    expect(treeCalls.map(c => c.parentRef).filter(ref => ref && ref !== dataSource)).toEqual([]);
+    page.off('response', onResponse);
+
+    // Impact covers all 1,200 datasets, without owner: the first 50 are listed, then all.
+    const impact = page.getByTestId('lineage-impact');
+    await expect
+      .poll(() => impact.getByTestId('lineage-impact-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/1,?200 downstream asset\(s\) within 1 hop, 0 owner\(s\) to notify, 1,?200 without/);
+    expect(await impact.getByTestId('lineage-impact-unowned').textContent()).toMatch(
+      /Without owner · 1,?200/,
+    );
+    const impacted = impact.getByTestId('lineage-impact-asset');
+    expect(await impacted.count()).toBe(50);
+    expect(await impacted.first().textContent()).toContain('No owner');
+    await impact.getByTestId('lineage-impact-filter').fill('derived_0042');
+    await expect.poll(() => impacted.count()).toBe(1);
+    expect(await impacted.first().textContent()).toContain('events.derived_0042');
+    await impact.getByTestId('lineage-impact-filter').fill('');
+    await impact.getByTestId('lineage-impact-show-all').click();
+    await expect.poll(() => impacted.count()).toBe(1200);
     const summary = page.getByTestId('lineage-summary');
     await expect
       .poll(() => summary.textContent(), { timeout: 30_000 })

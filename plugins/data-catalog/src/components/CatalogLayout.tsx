@@ -15,15 +15,32 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The containers (data source, database, schema) above an asset, derived from its ref. */
-function containersOf(ref: string | undefined): string[] {
+/**
+ * The containers (data source, database, schema) above an asset, derived from its ref, for
+ * the tree to open. A ref's path is the dot-joined chain of the asset's ancestors, but not
+ * every asset sits under data source → database → schema: a scanned table has four segments
+ * (`source.database.schema.table`, containers source, database, schema), while an
+ * OpenLineage dataset has two (`namespace.name`, its only container the data source asset
+ * of its namespace). So the containers are the leading segments of the table path only, and
+ * a column's own table is not a container (tables are leaves of the tree). Containers that do
+ * not exist are never named, so the tree asks for no children of them.
+ */
+export function containersOf(ref: string | undefined): string[] {
   if (!ref) return [];
   try {
     const { type, segments } = parseAssetRef(ref);
-    const depth = Math.min(3, type === 'datasource' ? 1 : type === 'database' ? 2 : 3);
-    return (['datasource', 'database', 'schema'] as const)
-      .slice(0, depth)
-      .map((t, i) => assetRef(t, segments.slice(0, i + 1)));
+    const kinds = ['datasource', 'database', 'schema'] as const;
+    // How many leading segments name containers: a container reveals itself (its children
+    // are the next level of the tree); a table or view reveals the segments before its name;
+    // a column those before its table's name.
+    const count =
+      type === 'column'
+        ? segments.length - 2
+        : type === 'table' || type === 'view'
+          ? segments.length - 1
+          : kinds.indexOf(type) + 1;
+    if (count < 1 || count > kinds.length || count > segments.length) return [];
+    return kinds.slice(0, count).map((kind, i) => assetRef(kind, segments.slice(0, i + 1)));
   } catch {
     return [];
   }

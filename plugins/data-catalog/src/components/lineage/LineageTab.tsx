@@ -13,10 +13,15 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
+import AccountCircleIcon from '@material-ui/icons/AccountCircle';
+import GroupIcon from '@material-ui/icons/Group';
+import PersonIcon from '@material-ui/icons/Person';
+import WarningIcon from '@material-ui/icons/Warning';
 import { useAsyncResource, useMe } from '@racine/kernel-react';
 import {
   assetPagePath,
   lineageEdgeKinds,
+  type ImpactAnalysisResponse,
   type LineageDirection,
   type LineageEdge,
   type LineageEdgeKind,
@@ -34,6 +39,15 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
+import { AssetIcon } from '../AssetIcon';
+import { formatCount, typeTitles } from '../format';
+import {
+  filterImpactRows,
+  impactOwners,
+  impactReach,
+  impactRows,
+  type ImpactOwner,
+} from './impact';
 import { useLineageClient } from './lineageClient';
 import { emptyLineage, layoutLineage, mergeLineage, type LoadedLineage } from './lineageLayout';
 import { lineageNodeTypes } from './LineageNodes';
@@ -48,10 +62,21 @@ const useStyles = makeStyles(theme => ({
   },
   body: { display: 'flex', gap: theme.spacing(2), alignItems: 'stretch' },
   canvas: { flex: 1, height: 560, border: `1px solid ${theme.palette.divider}`, borderRadius: 4 },
-  side: { width: 320, padding: theme.spacing(1.5), overflow: 'auto', maxHeight: 560 },
+  side: { width: 340, padding: theme.spacing(1.5), overflow: 'auto', maxHeight: 560 },
   mono: { fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' },
   kinds: { display: 'flex', gap: theme.spacing(0.5), flexWrap: 'wrap' },
-  list: { margin: 0, paddingLeft: theme.spacing(2) },
+  gap: { marginTop: theme.spacing(1.5) },
+  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), minWidth: 0 },
+  unowned: { color: theme.palette.warning.dark, borderColor: theme.palette.warning.main },
+  impactList: { listStyle: 'none', margin: theme.spacing(0.5, 0, 0), padding: 0 },
+  impactRow: {
+    padding: theme.spacing(0.75, 0),
+    borderTop: `1px solid ${theme.palette.divider}`,
+    '&:first-child': { borderTop: 'none' },
+  },
+  impactName: { display: 'flex', alignItems: 'center', gap: theme.spacing(0.75), minWidth: 0 },
+  impactIcon: { fontSize: 16, color: theme.palette.text.secondary, flexShrink: 0 },
+  impactLink: { fontWeight: 600, fontSize: 14, wordBreak: 'break-all' },
 }));
 
 const kindTitles: Record<LineageEdgeKind, string> = {
@@ -472,7 +497,6 @@ function EdgeDetails(props: {
 
 /** Impact analysis and propagated labels of the asset the tab belongs to. */
 function FocusDetails(props: { assetRef: string }) {
-  const classes = useStyles();
   const client = useLineageClient();
   const impact = useAsyncResource(
     signal => client.impact(props.assetRef, signal),
@@ -483,34 +507,21 @@ function FocusDetails(props: { assetRef: string }) {
     [client, props.assetRef],
   );
   return (
-    <Box data-testid="lineage-impact">
-      <Typography variant="subtitle2">Impact analysis</Typography>
-      {impact.value && (
-        <>
-          <Typography variant="body2">
-            {impact.value.assets.length} downstream asset(s)
-            {impact.value.unowned.length > 0
-              ? `, ${impact.value.unowned.length} without owner`
-              : ''}
+    <Box>
+      <Box data-testid="lineage-impact">
+        <Typography variant="subtitle2">Impact analysis</Typography>
+        {impact.loading && !impact.value && (
+          <Typography variant="body2" color="textSecondary">
+            Finding everything downstream…
           </Typography>
-          {impact.value.owners.length > 0 && (
-            <>
-              <Typography variant="caption" color="textSecondary">
-                Owners to notify
-              </Typography>
-              <ul className={classes.list}>
-                {impact.value.owners.map(o => (
-                  <li key={o.owner}>
-                    <Typography variant="body2">
-                      {o.owner} ({o.refs.length})
-                    </Typography>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-        </>
-      )}
+        )}
+        {impact.error && (
+          <Typography variant="body2" color="error" role="alert">
+            Could not analyse the impact: {impact.error.message}
+          </Typography>
+        )}
+        {impact.value && <ImpactDetails key={impact.value.ref} impact={impact.value} />}
+      </Box>
       <Box mt={2}>
         <Typography variant="subtitle2">Labels received through lineage</Typography>
         {labels.value?.items.length === 0 && (
@@ -540,5 +551,190 @@ function FocusDetails(props: { assetRef: string }) {
         ))}
       </Box>
     </Box>
+  );
+}
+
+/** How many impacted assets are listed before "Show all". */
+const IMPACT_PAGE = 50;
+
+function OwnerIcon(props: { kind: ImpactOwner['kind'] }) {
+  if (props.kind === 'group') return <GroupIcon />;
+  if (props.kind === 'user') return <PersonIcon />;
+  return <AccountCircleIcon />;
+}
+
+/**
+ * Everything downstream of the asset (all hops, not only those drawn), the owners to notify
+ * with how many impacted assets each owns, and the assets nobody owns. Clicking an owner (or
+ * "Without owner") narrows the list to their assets; the filter box matches names, qualified
+ * names, types and owners.
+ */
+function ImpactDetails(props: { impact: ImpactAnalysisResponse }) {
+  const classes = useStyles();
+  const rows = useMemo(() => impactRows(props.impact), [props.impact]);
+  const owners = useMemo(() => impactOwners(props.impact), [props.impact]);
+  const [text, setText] = useState('');
+  const [owner, setOwner] = useState<string>();
+  const [unownedOnly, setUnownedOnly] = useState(false);
+  const [showAll, setShowAll] = useState(false);
+  const shown = useMemo(
+    () => filterImpactRows(rows, { text, owner, unownedOnly }),
+    [rows, text, owner, unownedOnly],
+  );
+  const visible = showAll ? shown : shown.slice(0, IMPACT_PAGE);
+  const unowned = props.impact.unowned.length;
+  const reach = impactReach(rows);
+
+  if (rows.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary" data-testid="lineage-impact-summary">
+        0 downstream asset(s): a change to this asset affects no other asset.
+      </Typography>
+    );
+  }
+  return (
+    <>
+      <Typography variant="body2" data-testid="lineage-impact-summary">
+        {formatCount(rows.length)} downstream asset(s) within {reach} hop{reach > 1 ? 's' : ''}
+        {', '}
+        {formatCount(owners.length)} owner(s) to notify
+        {unowned > 0 ? `, ${formatCount(unowned)} without owner` : ''}
+      </Typography>
+
+      <Typography variant="caption" color="textSecondary" display="block" className={classes.gap}>
+        Owners to notify
+      </Typography>
+      <Box className={classes.chips} data-testid="lineage-impact-owners">
+        {owners.length === 0 && (
+          <Typography variant="body2" color="textSecondary">
+            Nobody owns the impacted assets.
+          </Typography>
+        )}
+        {owners.map(o => (
+          <Chip
+            key={o.owner}
+            size="small"
+            icon={<OwnerIcon kind={o.kind} />}
+            label={`${o.owner} · ${formatCount(o.count)}`}
+            title={`${o.kind === 'group' ? 'Group' : o.kind === 'user' ? 'User' : 'Owner'} ${
+              o.name
+            } owns ${o.count} impacted asset(s); click to list them`}
+            color={owner === o.owner ? 'primary' : 'default'}
+            variant={owner === o.owner ? 'default' : 'outlined'}
+            clickable
+            onClick={() => {
+              setOwner(current => (current === o.owner ? undefined : o.owner));
+              setUnownedOnly(false);
+            }}
+            data-testid="lineage-impact-owner"
+            data-owner={o.owner}
+          />
+        ))}
+        {unowned > 0 && (
+          <Chip
+            size="small"
+            icon={<WarningIcon />}
+            label={`Without owner · ${formatCount(unowned)}`}
+            title="Impacted assets nobody owns: nobody will be told; click to list them"
+            className={unownedOnly ? undefined : classes.unowned}
+            color={unownedOnly ? 'secondary' : 'default'}
+            variant={unownedOnly ? 'default' : 'outlined'}
+            clickable
+            onClick={() => {
+              setUnownedOnly(current => !current);
+              setOwner(undefined);
+            }}
+            data-testid="lineage-impact-unowned"
+          />
+        )}
+      </Box>
+
+      <Typography variant="caption" color="textSecondary" display="block" className={classes.gap}>
+        Impacted assets
+      </Typography>
+      {rows.length > 5 && (
+        <TextField
+          size="small"
+          fullWidth
+          margin="dense"
+          placeholder="Filter by name, type or owner"
+          value={text}
+          onChange={event => setText(event.target.value)}
+          inputProps={{
+            'aria-label': 'Filter impacted assets',
+            'data-testid': 'lineage-impact-filter',
+          }}
+        />
+      )}
+      {(owner || unownedOnly || text) && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          {formatCount(shown.length)} of {formatCount(rows.length)} match
+          {owner ? ` (owned by ${owner})` : ''}
+          {unownedOnly ? ' (without owner)' : ''}
+        </Typography>
+      )}
+      <ul className={classes.impactList} data-testid="lineage-impact-assets">
+        {visible.map(row => (
+          <li
+            key={row.ref}
+            className={classes.impactRow}
+            data-testid="lineage-impact-asset"
+            data-ref={row.ref}
+          >
+            <Box className={classes.impactName}>
+              {row.assetType && <AssetIcon type={row.assetType} className={classes.impactIcon} />}
+              <Link
+                component={RouterLink}
+                to={assetPagePath(row.ref)}
+                className={classes.impactLink}
+                title={row.qualifiedName}
+              >
+                {row.name}
+              </Link>
+            </Box>
+            <Typography variant="caption" color="textSecondary" display="block">
+              {row.assetType ? typeTitles[row.assetType] : row.type} · {row.depth} hop
+              {row.depth > 1 ? 's' : ''}
+              {row.qualifiedName !== row.name ? ` · ${row.qualifiedName}` : ''}
+            </Typography>
+            <Box className={classes.chips}>
+              {row.owners.length === 0 ? (
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  icon={<WarningIcon />}
+                  label="No owner"
+                  className={classes.unowned}
+                />
+              ) : (
+                row.owners.map(o => <Chip key={o} size="small" variant="outlined" label={o} />)
+              )}
+            </Box>
+          </li>
+        ))}
+      </ul>
+      {shown.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          No impacted asset matches.
+        </Typography>
+      )}
+      {shown.length > IMPACT_PAGE && (
+        <Box display="flex" alignItems="center" justifyContent="space-between">
+          <Typography variant="caption" color="textSecondary">
+            {showAll
+              ? `All ${formatCount(shown.length)} shown`
+              : `First ${IMPACT_PAGE} of ${formatCount(shown.length)} shown`}
+          </Typography>
+          <Button
+            size="small"
+            color="primary"
+            onClick={() => setShowAll(current => !current)}
+            data-testid="lineage-impact-show-all"
+          >
+            {showAll ? `Show the first ${IMPACT_PAGE}` : `Show all ${formatCount(shown.length)}`}
+          </Button>
+        </Box>
+      )}
+    </>
   );
 }
