@@ -208,11 +208,12 @@ export interface CompleteScanResponse {
 /** Payload of the `asset.changed` event. */
 export interface AssetChangedEventPayload {
   dataSourceId: string;
-  /** The scan run behind the change; empty for a curation change. */
+  /** The scan run behind the change; empty for a curation change or a deleted data source. */
   runId: string;
   /**
-   * Why the assets changed: a batch was ingested, a completed scan no longer saw them, or
-   * someone curated them (description, owners, stewards, tags, terms, properties, sensitivity).
+   * Why the assets changed: a batch was ingested, a completed scan no longer saw them (or
+   * their data source was deleted: `runId` empty), or someone curated them (description,
+   * owners, stewards, tags, terms, properties, sensitivity).
    */
   reason: 'ingested' | 'deleted' | 'curated';
   refs: string[];
