@@ -34,6 +34,27 @@ describe('matchDataset (OpenLineage naming spec)', () => {
     ).toEqual({ dataSourceId: 'my', database: 'default', schema: 'sales', table: 'invoices' });
   });
 
+  it('takes the loopback names of one machine for one host', () => {
+    const local: DataSourceEndpoint[] = [
+      { id: 'here', type: 'postgres', config: { host: '127.0.0.1', database: 'shop' } },
+    ];
+    for (const namespace of [
+      'postgres://localhost:5432',
+      'postgres://LOCALHOST',
+      'postgres://127.0.0.1:5432',
+      'postgres://[::1]:5432',
+    ])
+      expect(matchDataset(local, { namespace, name: 'shop.public.orders' }), namespace).toEqual({
+        dataSourceId: 'here',
+        database: 'shop',
+        schema: 'public',
+        table: 'orders',
+      });
+    expect(
+      matchDataset(local, { namespace: 'postgres://10.0.0.1:5432', name: 'shop.public.orders' }),
+    ).toBeNull();
+  });
+
   it('matches nothing else', () => {
     for (const dataset of [
       { namespace: 'postgres://db.example.com:5433', name: 'shop.public.orders' },

@@ -24,6 +24,18 @@ const SCHEMES: Record<string, string> = {
   mariadb: 'mysql',
 };
 
+/**
+ * A host as addresses are compared: lower-cased, and every name of this machine's loopback
+ * (`localhost`, `127.0.0.1`, `::1`) as one, since a job and a data source configured on the
+ * same machine often name it differently.
+ */
+function hostKey(host: string): string {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name)
+    ? 'localhost'
+    : name;
+}
+
 function endpointOf(namespace: string): { type: string; host: string; port: number } | null {
   let url: URL;
   try {
@@ -34,7 +46,7 @@ function endpointOf(namespace: string): { type: string; host: string; port: numb
   const type = SCHEMES[url.protocol.replace(/:$/, '').toLowerCase()];
   if (!type || !url.hostname) return null;
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[type]!;
-  return { type, host: url.hostname.toLowerCase(), port };
+  return { type, host: hostKey(url.hostname), port };
 }
 
 /** `a.b.c` split into at most `parts` parts, the last one keeping any further dots. */
@@ -54,7 +66,8 @@ function splitName(name: string, parts: number): string[] {
  * The scanned table an OpenLineage dataset is, by the naming spec: PostgreSQL
  * `postgres://{host}:{port}` + `{database}.{schema}.{table}`; MySQL/MariaDB
  * `mysql://{host}:{port}` + `{database}.{table}`. Null when no registered data source is at
- * that address (same host name and port, and for PostgreSQL the same database).
+ * that address (same host, loopback names alike, and port, and for PostgreSQL the same
+ * database).
  */
 export function matchDataset(
   endpoints: readonly DataSourceEndpoint[],
@@ -64,7 +77,7 @@ export function matchDataset(
   if (!target) return null;
   for (const source of endpoints) {
     if (source.type !== target.type) continue;
-    const host = typeof source.config.host === 'string' ? source.config.host.toLowerCase() : '';
+    const host = typeof source.config.host === 'string' ? hostKey(source.config.host) : '';
     const port = Number(source.config.port ?? DEFAULT_PORTS[source.type]);
     if (host !== target.host || port !== target.port) continue;
     const configured = typeof source.config.database === 'string' ? source.config.database : '';
