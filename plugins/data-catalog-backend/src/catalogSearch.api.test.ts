@@ -193,6 +193,10 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
       expect(narrowed.body.facets.label).toEqual([{ value: 'pii.email', count: 1 }]);
       const restricted = await search('sensitivity=RESTRICTED');
       expect(restricted.body.items.map(i => i.ref).sort()).toEqual([payroll, payrollSsn].sort());
+      // Enumerated filter values in any case.
+      expect((await search('sensitivity=restricted&type=Table&status=ACTIVE')).body.items).toEqual(
+        (await search('sensitivity=RESTRICTED&type=table')).body.items,
+      );
       expect(
         (await search('q=customer&schema=sales&type=table')).body.items.map(i => i.ref),
       ).toEqual([customerNotes]);

@@ -41,15 +41,31 @@ function listOf<T extends z.ZodType<string, string>>(item: T) {
 
 const searchQuery = z.object({
   q: z.string().max(200).default(''),
-  type: listOf(z.enum(assetTypes)),
+  // Enumerated values in any case (`sensitivity=restricted`, `type=Table`).
+  type: listOf(
+    z
+      .string()
+      .transform(v => v.toLowerCase())
+      .pipe(z.enum(assetTypes)),
+  ),
   dataSourceId: listOf(z.string().max(255)),
   schema: listOf(z.string().max(1000)),
   label: listOf(z.string().max(255)),
-  sensitivity: listOf(z.enum(sensitivityLevels)),
+  sensitivity: listOf(
+    z
+      .string()
+      .transform(v => v.toUpperCase())
+      .pipe(z.enum(sensitivityLevels)),
+  ),
   tag: listOf(z.string().max(255)),
   owner: listOf(z.string().max(255)),
   term: listOf(z.string().max(36)),
-  status: listOf(z.enum(assetStatuses)),
+  status: listOf(
+    z
+      .string()
+      .transform(v => v.toLowerCase())
+      .pipe(z.enum(assetStatuses)),
+  ),
   facets: z.enum(['true', 'false']).default('true'),
   limit: z.coerce.number().int().min(1).max(200).default(25),
   cursor: z.string().max(200).optional(),
