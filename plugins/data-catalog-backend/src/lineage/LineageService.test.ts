@@ -351,6 +351,11 @@ describe(`lineage (${engine})`, () => {
     expect(columns.items.map(c => c.name).sort()).toEqual(
       ['amount', 'comment', 'id', 'ref_id', 'tax_dt', 'tax_item_id'].sort(),
     );
+    // Numbered from 1 in the facet's order, as scanned columns are.
+    const ordinals = Object.fromEntries(
+      columns.items.map(c => [c.name, (c.technical as { ordinal: number }).ordinal]),
+    );
+    expect(ordinals).toMatchObject({ id: 1, tax_dt: 2, comment: 6 });
     await lineage.ingestOpenLineage(parse(completeWithSingleOutput));
     expect((await store.listChildren(unpaid, { status: 'active', limit: 50 })).items).toHaveLength(
       6,

@@ -417,7 +417,7 @@ export class LineageService {
         parentRef: sourceRef,
         technical,
       }),
-      ...fields.map((field, ordinal) =>
+      ...fields.map((field, index) =>
         ingestedAsset({
           ...common,
           ref: datasetColumnRef(namespace, name, field.name),
@@ -426,7 +426,8 @@ export class LineageService {
           qualifiedName: `${name}.${field.name}`,
           parentRef: ownRef,
           technical: {
-            ordinal,
+            // From 1, as databases number the columns scans read.
+            ordinal: index + 1,
             dataType: field.type ?? '',
             nullable: true,
             default: null,
