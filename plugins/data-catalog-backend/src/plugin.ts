@@ -7,6 +7,7 @@ import {
   resourceAccessServiceRef,
   routeRegistryServiceRef,
   searchRegistryServiceRef,
+  taskQueueServiceRef,
   type AccessQuery,
 } from '@racine/kernel-node';
 import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
@@ -68,6 +69,7 @@ export const dataCatalogPlugin = createBackendPlugin({
         permissionRegistry: permissionRegistryServiceRef,
         routes: routeRegistryServiceRef,
         resourceAccess: resourceAccessServiceRef,
+        queue: taskQueueServiceRef,
       },
       async init(deps) {
         deps.permissionRegistry.register({
@@ -141,7 +143,11 @@ export const dataCatalogPlugin = createBackendPlugin({
           afterIngest: batches => lineage.deriveFromBatches(batches),
         });
         // A deleted data source's assets are marked deleted, as a rescan marks a vanished table.
-        await ingest.subscribeToDataSourceDeletions({ events: deps.events, audit: deps.audit });
+        await ingest.subscribeToDataSourceDeletions({
+          events: deps.events,
+          audit: deps.audit,
+          queue: deps.queue,
+        });
         // Catalog assets are a governed resource type: conditional grants become SQL filters.
         const governed = deps.resourceAccess.register(
           catalogAssetGovernance(store, [

@@ -637,8 +637,9 @@ describe(`datasources API as platform-admin (${db})`, () => {
     const checks = await readPluginRows(server.database, 'datasource_health_checks');
     expect(checks.filter(c => c.datasource_id === created.mysql)).toEqual([]);
 
-    // `datasource.deleted` reached the catalog: every asset of the source is deleted, kept.
-    expect(await assets('active')).toEqual([]);
+    // `datasource.deleted` reached the catalog, which queued marking every asset of the
+    // source deleted (kept, not removed).
+    await expect.poll(() => assets('active'), { timeout: 20_000, interval: 100 }).toEqual([]);
     const kept = await assets('deleted');
     expect(kept.map(a => a.type).sort()).toEqual([
       'column',
@@ -648,10 +649,15 @@ describe(`datasources API as platform-admin (${db})`, () => {
       'schema',
       'table',
     ]);
-    const activity = await json<{ items: Json[] }>(
-      await server.request('/api/kernel/activity?verb=assets.datasourceDeleted'),
-    );
-    expect(activity.items).toEqual([
+    const audited = async () =>
+      (
+        await json<{ items: Json[] }>(
+          await server.request('/api/kernel/activity?verb=assets.datasourceDeleted'),
+        )
+      ).items;
+    // Recorded once the task is done, just after the last assets are marked.
+    await expect.poll(async () => (await audited()).length, { timeout: 20_000 }).toBe(1);
+    expect(await audited()).toEqual([
       expect.objectContaining({
         actor: 'user:development/guest',
         resource: `racine:data-catalog:datasource/${created.mysql}`,

@@ -6,7 +6,7 @@ import {
   eventTopics,
   type DataSourceDeletedEventPayload,
 } from '@racine/kernel-common';
-import type { AuditService } from '@racine/kernel-node';
+import type { AuditService, TaskQueue } from '@racine/kernel-node';
 import {
   assetRef,
   parseAssetRef,
@@ -25,6 +25,8 @@ import { assetsOfBatch, refPath } from './assetModel';
 export const EVENT_CHUNK_SIZE = 500;
 /** Assets marked deleted per transaction when their data source is deleted. */
 export const DATA_SOURCE_DELETE_BATCH = 2000;
+/** The task queue's task that marks a deleted data source's assets deleted. */
+export const RETIRE_DATA_SOURCE_TASK = 'data-catalog.retire-data-source';
 
 function isoTime(value: string, field: string): string {
   const ms = Date.parse(value);
@@ -158,11 +160,22 @@ export class CatalogIngestService {
     }
   }
 
-  /** Marks the assets of every data source deleted from now on (`datasource.deleted`), audited. */
+  /**
+   * Marks the assets of every data source deleted from now on (`datasource.deleted`): the
+   * event only queues a durable task (RETIRE_DATA_SOURCE_TASK), so that the deletion's
+   * request does not wait for a large source (100,000 assets: about 7 s on SQLite), and a
+   * restart midway resumes it (retried until no asset of the source is left active).
+   */
   async subscribeToDataSourceDeletions(deps: {
     events: Pick<EventsService, 'subscribe'>;
     audit: AuditService;
+    queue: Pick<TaskQueue, 'handle' | 'enqueue'>;
   }): Promise<void> {
+    deps.queue.handle<DataSourceDeletedEventPayload>(
+      RETIRE_DATA_SOURCE_TASK,
+      payload => this.retireDataSource(payload, deps.audit),
+      { concurrency: 1 },
+    );
     await deps.events.subscribe({
       id: 'data-catalog-datasource-deleted',
       topics: [eventTopics.dataSourceDeleted],
@@ -170,28 +183,42 @@ export class CatalogIngestService {
         const payload = (eventPayload ?? {}) as Partial<DataSourceDeletedEventPayload>;
         const { dataSourceId } = payload;
         if (typeof dataSourceId !== 'string' || dataSourceId === '') return;
-        const name = typeof payload.name === 'string' ? payload.name : dataSourceId;
-        const actor = typeof payload.deletedBy === 'string' ? payload.deletedBy : 'system';
+        const task: DataSourceDeletedEventPayload = {
+          dataSourceId,
+          name: typeof payload.name === 'string' ? payload.name : dataSourceId,
+          workspace: typeof payload.workspace === 'string' ? payload.workspace : DEFAULT_WORKSPACE,
+          deletedBy: typeof payload.deletedBy === 'string' ? payload.deletedBy : 'system',
+        };
         try {
-          const { deleted } = await this.deleteDataSource(dataSourceId);
-          // A repeat that changed nothing is not a mutation: it leaves no trace in the audit trail.
-          if (deleted > 0)
-            await deps.audit.record({
-              actor,
-              workspace:
-                typeof payload.workspace === 'string' ? payload.workspace : DEFAULT_WORKSPACE,
-              resource: assetRef('datasource', [dataSourceId]),
-              verb: 'assets.datasourceDeleted',
-              summary: `Data source '${name}' was deleted: ${deleted} catalog asset(s) marked deleted`,
-              details: { dataSourceId, deleted },
-            });
+          await deps.queue.enqueue(RETIRE_DATA_SOURCE_TASK, task, {
+            maxAttempts: 5,
+            key: `${RETIRE_DATA_SOURCE_TASK}:${dataSourceId}`,
+          });
         } catch (error) {
           this.deps.logger.warn(
-            `Could not mark the assets of deleted data source '${name}' (${dataSourceId}) deleted: ${String(error)}`,
+            `Could not queue marking the assets of deleted data source '${task.name}' (${dataSourceId}) deleted: ${String(error)}`,
           );
         }
       },
     });
+  }
+
+  /** RETIRE_DATA_SOURCE_TASK: the source's assets marked deleted, audited when any were. */
+  private async retireDataSource(
+    task: DataSourceDeletedEventPayload,
+    audit: AuditService,
+  ): Promise<void> {
+    const { deleted } = await this.deleteDataSource(task.dataSourceId);
+    // A repeat that changed nothing is not a mutation: it leaves no trace in the audit trail.
+    if (deleted > 0)
+      await audit.record({
+        actor: task.deletedBy,
+        workspace: task.workspace,
+        resource: assetRef('datasource', [task.dataSourceId]),
+        verb: 'assets.datasourceDeleted',
+        summary: `Data source '${task.name}' was deleted: ${deleted} catalog asset(s) marked deleted`,
+        details: { dataSourceId: task.dataSourceId, deleted },
+      });
   }
 
   private async announce(payload: AssetChangedEventPayload) {

@@ -4,10 +4,15 @@ import {
   type ActivityRecord,
   type DataSourceDeletedEventPayload,
 } from '@racine/kernel-common';
-import type { ActivityEntry, AuditService } from '@racine/kernel-node';
+import {
+  createTaskQueue,
+  type ActivityEntry,
+  type AuditService,
+  type TaskQueue,
+} from '@racine/kernel-node';
 import { createTestDatabase, type TestDatabase } from '@racine/kernel-node/testing';
 import { assetRef, type AssetChangedEventPayload } from '@racine/plugin-data-catalog-common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { column, emailLabel, tableBatch } from '../__fixtures__/batches';
 import { testLogger } from '../__fixtures__/logger';
 import { KnexCatalogStore } from '../database/CatalogStore';
@@ -24,12 +29,14 @@ describe(`deleting a data source marks its catalog assets deleted (${engine})`, 
   let audited: ActivityEntry[];
   let deliver: (payload: unknown) => Promise<void>;
   let clock: Date;
+  let queue: TaskQueue;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrateCatalogDatabase(db.knex);
   });
   afterAll(() => db?.destroy());
+  afterEach(() => queue?.stop());
 
   beforeEach(async () => {
     await db.knex(LABELS_TABLE).delete();
@@ -51,15 +58,22 @@ describe(`deleting a data source marks its catalog assets deleted (${engine})`, 
         return {} as ActivityRecord;
       },
     };
+    queue = createTaskQueue({ knex: db.knex, logger: testLogger(), pollIntervalMs: 50 });
     await ingest.subscribeToDataSourceDeletions({
       events: { subscribe: async options => void subscriptions.push(options) },
       audit,
+      queue,
     });
-    // Delivers an event as Backstage's events service does, to every subscriber of its topic.
+    await queue.start();
+    // Delivers an event as Backstage's events service does, to every subscriber of its topic,
+    // then waits for the task queue to have run what the event queued.
     deliver = async eventPayload => {
       for (const subscription of subscriptions)
         if (subscription.topics.includes(eventTopics.dataSourceDeleted))
           await subscription.onEvent({ topic: eventTopics.dataSourceDeleted, eventPayload });
+      await expect
+        .poll(async () => queue.stats(), { timeout: 20_000, interval: 50 })
+        .toEqual({ pending: 0, running: 0, failed: 0 });
     };
 
     await ingest.ingestTables([
