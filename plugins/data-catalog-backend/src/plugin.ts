@@ -41,6 +41,7 @@ import { createLineageRouter, lineageRoutes } from './lineageRouter';
 import { createReviewRouter } from './reviewRouter';
 import { catalogRoutes, createCatalogRouter } from './router';
 import { createAssetSearchProvider } from './services/assetSearchProvider';
+import { createGlossarySearchProvider } from './services/glossarySearchProvider';
 import { CatalogIngestService } from './services/CatalogIngestService';
 import { CatalogQueryService } from './services/CatalogQueryService';
 
@@ -216,6 +217,7 @@ export const dataCatalogPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         deps.search.register(createAssetSearchProvider(searchService, access, catalog));
+        deps.search.register(createGlossarySearchProvider(glossary, deps.permissions));
         // Search, curation and the glossary.
         deps.routes.register([...searchRoutes, ...curationRoutes, ...glossaryRoutes]);
         deps.httpRouter.use(

@@ -44,6 +44,9 @@ function parseList(text: string): string[] {
 }
 
 const MAX_DEPTH = 20;
+/** Bounds of `search`: words of a query, terms returned. */
+const MAX_SEARCH_WORDS = 8;
+const MAX_SEARCH_LIMIT = 100;
 
 /** The business glossary: a tree of terms (parent_id), each draft until someone approves it. */
 export class KnexGlossaryStore {
@@ -70,6 +73,51 @@ export class KnexGlossaryStore {
           .orWhereRaw(`lower(synonyms) like ? escape '\\'`, [pattern]),
       );
     }
+    return this.withCounts(await query);
+  }
+
+  /**
+   * Terms whose name, synonyms or definition hold every word of `text` (case-insensitive;
+   * each word may be in a different field), at most `limit` of them, best first: the exact
+   * name, an exact synonym, a name starting with the text, a name or a synonym containing
+   * it, then the rest (found in the definition or word by word), each group by name.
+   */
+  async search(text: string, limit: number): Promise<GlossaryTerm[]> {
+    const phrase = text.trim().toLowerCase().replace(/\s+/g, ' ').slice(0, 200);
+    const words = [...new Set(phrase.split(' ').filter(Boolean))].slice(0, MAX_SEARCH_WORDS);
+    if (words.length === 0) return [];
+    const like = (value: string) => value.replace(/[\\%_]/g, c => `\\${c}`);
+    const query = this.knex(GLOSSARY_TABLE)
+      .select('*')
+      .limit(Math.max(1, Math.min(Math.floor(limit), MAX_SEARCH_LIMIT)));
+    for (const word of words) {
+      const pattern = `%${like(word)}%`;
+      query.where(q =>
+        q
+          .whereRaw(`name_lower like ? escape '\\'`, [pattern])
+          .orWhereRaw(`lower(synonyms) like ? escape '\\'`, [pattern])
+          .orWhereRaw(`lower(definition) like ? escape '\\'`, [pattern]),
+      );
+    }
+    // Synonyms are stored as a JSON array: an exact synonym is its JSON string inside it.
+    query.orderByRaw(
+      `case
+        when name_lower = ? then 0
+        when lower(synonyms) like ? escape '\\' then 1
+        when name_lower like ? escape '\\' then 2
+        when name_lower like ? escape '\\' then 3
+        when lower(synonyms) like ? escape '\\' then 4
+        else 5
+      end`,
+      [
+        phrase,
+        `%${like(JSON.stringify(phrase))}%`,
+        `${like(phrase)}%`,
+        `%${like(phrase)}%`,
+        `%${like(phrase)}%`,
+      ],
+    );
+    query.orderBy([{ column: 'name_lower' }, { column: 'id' }]);
     return this.withCounts(await query);
   }
 

@@ -2,6 +2,7 @@ import { assetPagePath, catalogViewPermission } from '@racine/plugin-data-catalo
 import type { SearchProvider } from '@racine/kernel-node';
 import type { CatalogAccess } from './catalogAccess';
 import type { CatalogQueryService } from './CatalogQueryService';
+import { markdownToText, truncateText } from './markdownToText';
 import type { SearchService } from './SearchService';
 
 const SEARCHABLE = ['table', 'view', 'column'] as const;
@@ -38,7 +39,11 @@ export function createAssetSearchProvider(
         const score = exact ? 1 : Math.max(0.1, (found.fuzzy ? 0.5 : 0.8) - index * 0.01);
         const kind = asset.type === 'column' ? 'Column' : asset.type === 'view' ? 'View' : 'Table';
         const dataType = asset.dataType && asset.type === 'column' ? ` (${asset.dataType})` : '';
-        const described = asset.description ? ` — ${asset.description.slice(0, 120)}` : '';
+        // Descriptions are Markdown: the snippet shows their text, not their syntax.
+        const description = asset.description
+          ? truncateText(markdownToText(asset.description, { maxLength: 240 }), 120)
+          : '';
+        const described = description ? ` — ${description}` : '';
         return {
           ref: asset.ref,
           type: asset.type,
