@@ -364,11 +364,21 @@ describe(`catalog search, curation, glossary and facts (${engine})`, () => {
       ]);
       await patch(customers, { sensitivity: 'PUBLIC' });
       expect((await search('sensitivity=PUBLIC')).body.items.map(i => i.ref)).toEqual([customers]);
+      // The details tell the override apart from the effective level.
+      const overridden = await call<AssetDetailsResponse>(
+        `/api/data-catalog/assets/${enc(customers)}`,
+      );
+      expect(overridden.body).toMatchObject({
+        sensitivity: 'PUBLIC',
+        sensitivityOverride: 'PUBLIC',
+      });
+      expect(overridden.body.columns!.every(c => c.sensitivityOverride === null)).toBe(true);
       await patch(customers, { sensitivity: null });
       const details = await call<AssetDetailsResponse>(
         `/api/data-catalog/assets/${enc(customers)}`,
       );
       expect(details.body.sensitivity).toBe('CONFIDENTIAL');
+      expect(details.body.sensitivityOverride).toBeNull();
     });
   });
 

@@ -146,6 +146,11 @@ export interface AssetDetails extends Omit<AssetSummary, 'labels'> {
   labels: AssetLabel[];
   /** The scan run that last saw the asset. */
   lastRunId: string | null;
+  /**
+   * The sensitivity a steward set on the asset, null when none: then `sensitivity` is the
+   * highest sensitivity of the labels.
+   */
+  sensitivityOverride: SensitivityLevel | null;
 }
 
 export interface Breadcrumb {

@@ -72,6 +72,7 @@ function detailsOf(asset: StoredAsset, labels: StoredLabel[]): AssetDetails {
     profile: asset.profile,
     labels: labels.map(({ id: _id, assetRef: _ref, ...label }) => label),
     lastRunId: asset.lastRunId,
+    sensitivityOverride: asset.sensitivityOverride,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
+import Autocomplete from '@material-ui/lab/Autocomplete';
 import { errorMessage, useAsyncResource } from '@racine/kernel-react';
 import {
   assetPagePath,
@@ -27,6 +28,7 @@ import { useDataCatalogClient } from '../api/DataCatalogClient';
 import { AssetIcon } from './AssetIcon';
 import { formatTime, typeTitles } from './format';
 import { LabelChips } from './LabelChip';
+import { labelSuggestions } from './labelSuggestions';
 
 const PAGE_SIZE = 50;
 
@@ -42,6 +44,16 @@ const useStyles = makeStyles(theme => ({
   },
   search: { flex: '1 1 260px', maxWidth: 420 },
   filter: { minWidth: 150 },
+  labelFilter: { width: 260 },
+  optionCount: { color: theme.palette.text.secondary, fontSize: 12, marginLeft: 'auto' },
+  suggestions: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    justifyContent: 'center',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    marginTop: theme.spacing(1),
+  },
   nameCell: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
   icon: { fontSize: 18, color: theme.palette.text.secondary },
   name: { fontWeight: 600 },
@@ -124,6 +136,20 @@ export function CatalogHomePage() {
   }, [text, labelText, q, label, params, setParams]);
 
   const sources = useAsyncResource(signal => client.tree(undefined, undefined, signal), [client]);
+  // The labels the catalog holds (classifier ids, most frequent first) feed the label box:
+  // the label facet of a search over the kinds of assets shown.
+  const labels = useAsyncResource(
+    signal =>
+      client
+        .search(
+          { q: '', filters: { type: typeFilters[kind] ?? typeFilters.all }, limit: 1 },
+          signal,
+        )
+        .then(result => result.facets.label ?? []),
+    [client, kind],
+  );
+  const labelOptions = labels.value?.map(v => v.value) ?? [];
+  const labelCounts = new Map(labels.value?.map(v => [v.value, v.count]));
   const searching = Boolean(q || label);
   const found = useAsyncResource(
     signal =>
@@ -201,15 +227,31 @@ export function CatalogHomePage() {
             onChange={event => setText(event.target.value)}
             inputProps={{ 'data-testid': 'catalog-search' }}
           />
-          <TextField
-            className={classes.filter}
-            variant="outlined"
-            size="small"
-            label="Label"
-            placeholder="pii.email"
-            value={labelText}
-            onChange={event => setLabelText(event.target.value.trim())}
-            inputProps={{ 'data-testid': 'catalog-label-filter' }}
+          <Autocomplete
+            className={classes.labelFilter}
+            freeSolo
+            options={labelOptions}
+            value={labelText || null}
+            inputValue={labelText}
+            onChange={(_event, value) => setLabelText(value?.trim() ?? '')}
+            onInputChange={(_event, value) => setLabelText(value.trim())}
+            renderOption={option => (
+              <>
+                <span data-testid="label-option">{option}</span>
+                <span className={classes.optionCount}>{labelCounts.get(option)}</span>
+              </>
+            )}
+            renderInput={params => (
+              <TextField
+                {...params}
+                variant="outlined"
+                size="small"
+                label="Label"
+                placeholder={labelOptions[0] ?? 'PII.EMAIL_ADDRESS'}
+                helperText="A classifier id, in any case"
+                inputProps={{ ...params.inputProps, 'data-testid': 'catalog-label-filter' }}
+              />
+            )}
           />
           <TextField
             select
@@ -249,9 +291,27 @@ export function CatalogHomePage() {
               </Table>
             </TableContainer>
             {!found.loading && found.value?.items.length === 0 && (
-              <Typography className={classes.empty} color="textSecondary">
-                Nothing in the catalog matches.
-              </Typography>
+              <Box className={classes.empty} data-testid="catalog-no-match">
+                <Typography color="textSecondary">Nothing in the catalog matches.</Typography>
+                {label && labelSuggestions(label, labelOptions).length > 0 && (
+                  <Box className={classes.suggestions} data-testid="label-suggestions">
+                    <Typography variant="body2" color="textSecondary">
+                      No label is named “{label}”. Did you mean
+                    </Typography>
+                    {labelSuggestions(label, labelOptions).map(id => (
+                      <Button
+                        key={id}
+                        size="small"
+                        variant="outlined"
+                        onClick={() => setLabelText(id)}
+                        data-testid="label-suggestion"
+                      >
+                        {id}
+                      </Button>
+                    ))}
+                  </Box>
+                )}
+              </Box>
             )}
             {moreError && <Typography className={classes.error}>{moreError}</Typography>}
             {nextCursor && (

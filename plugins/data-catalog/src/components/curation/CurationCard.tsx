@@ -83,7 +83,8 @@ export function CurationCard(props: { asset: AssetDetailsResponse; onSaved(): vo
     setTags(asset.tags);
     setTermIds(asset.terms);
     setProperties(propertiesToText(asset.properties));
-    setSensitivity(asset.sensitivity ?? '');
+    // The steward's override only: empty when the labels decide.
+    setSensitivity(asset.sensitivityOverride ?? '');
     setError(undefined);
     setEditing(true);
   };
@@ -98,7 +99,7 @@ export function CurationCard(props: { asset: AssetDetailsResponse; onSaved(): vo
     if (!same(termIds, asset.terms)) input.terms = termIds;
     const parsed = textToProperties(properties);
     if (!same(parsed, asset.properties)) input.properties = parsed;
-    if (sensitivity !== (asset.sensitivity ?? ''))
+    if (sensitivity !== (asset.sensitivityOverride ?? ''))
       input.sensitivity = (sensitivity || null) as SensitivityLevel | null;
     if (Object.keys(input).length === 1) {
       setEditing(false);
@@ -176,7 +177,18 @@ export function CurationCard(props: { asset: AssetDetailsResponse; onSaved(): vo
             </div>
             <div>
               <div className={classes.key}>Sensitivity</div>
-              <SensitivityChip level={asset.sensitivity} />
+              <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 6 }}>
+                <SensitivityChip level={asset.sensitivity} />
+                {asset.sensitivity && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    data-testid="sensitivity-source"
+                  >
+                    {asset.sensitivityOverride ? '(set by a steward)' : '(from the labels)'}
+                  </Typography>
+                )}
+              </Box>
             </div>
             {Object.keys(asset.properties).length > 0 && (
               <div>

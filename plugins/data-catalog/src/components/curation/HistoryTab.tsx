@@ -12,24 +12,21 @@ import {
 import { errorMessage, useAsyncResource } from '@racine/kernel-react';
 import { useDataCatalogClient } from '../../api/DataCatalogClient';
 import { formatTime } from '../format';
-
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  const text = String(value);
-  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
-}
+import { showChangeValue } from './historyText';
+import { useGlossaryTerms } from './useApprovedTerms';
 
 /** Every curated change of the asset, newest first, with the fields before and after. */
 export function HistoryTab(props: { assetRef: string; version: number }) {
   const client = useDataCatalogClient();
+  // Terms are stored by id: the history shows their names.
+  const terms = useGlossaryTerms();
   const history = useAsyncResource(
     signal => client.history(props.assetRef, signal),
     // A new version (after an edit) reloads the history.
     [client, props.assetRef, props.version],
   );
-  if (history.loading && !history.value) return <LinearProgress />;
+  // Waiting for the term names too, so that ids never flash by.
+  if ((history.loading && !history.value) || terms.loading) return <LinearProgress />;
   if (history.error)
     return (
       <Typography color="error" role="alert">
@@ -64,7 +61,8 @@ export function HistoryTab(props: { assetRef: string; version: number }) {
                 <Typography variant="body2">{entry.summary}</Typography>
                 {Object.entries(entry.changes).map(([field, change]) => (
                   <Typography key={field} variant="caption" component="div" color="textSecondary">
-                    <b>{field}</b>: {show(change.from)} → {show(change.to)}
+                    <b>{field}</b>: {showChangeValue(field, change.from, terms.names)} →{' '}
+                    {showChangeValue(field, change.to, terms.names)}
                   </Typography>
                 ))}
               </TableCell>

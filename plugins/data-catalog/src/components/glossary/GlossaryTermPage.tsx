@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useDataCatalogClient } from '../../api/DataCatalogClient';
 import { formatTime } from '../format';
+import { isSoleAuthor } from './fourEyes';
 import { StatusChip } from './GlossaryPage';
 import { TermDialog } from './TermDialog';
 
@@ -28,7 +29,14 @@ const useStyles = makeStyles(theme => ({
   card: { padding: theme.spacing(2.5), marginBottom: theme.spacing(2) },
   key: { fontSize: 12, color: theme.palette.text.secondary, margin: theme.spacing(1.5, 0, 0.5) },
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
-  actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
+  actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap', alignItems: 'flex-start' },
+  approve: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-end',
+    maxWidth: 280,
+    textAlign: 'right',
+  },
 }));
 
 /** One glossary term: definition, place in the hierarchy, related terms, workflow actions. */
@@ -44,6 +52,8 @@ export function GlossaryTermPage() {
   const [error, setError] = useState<string>();
   const term = useAsyncResource(signal => client.glossaryTerm(id, signal), [client, id]);
   const t = term.value?.id === id ? term.value : undefined;
+  // Four eyes: the backend refuses the approval of the only author of this wording.
+  const ownWording = t !== undefined && isSoleAuthor(t, me.value?.userEntityRef);
 
   const act = async (work: () => Promise<unknown>) => {
     setError(undefined);
@@ -88,14 +98,28 @@ export function GlossaryTermPage() {
             <span style={{ flex: 1 }} />
             <Box className={classes.actions}>
               {permissions.includes('catalog.glossary.approve') && t.status === 'draft' && (
-                <Button
-                  variant="contained"
-                  color="primary"
-                  onClick={() => act(() => client.approveTerm(t.id))}
-                  data-testid="approve-term"
-                >
-                  Approve
-                </Button>
+                <Box className={classes.approve}>
+                  <Button
+                    variant="contained"
+                    color="primary"
+                    onClick={() => act(() => client.approveTerm(t.id))}
+                    disabled={ownWording}
+                    aria-describedby={ownWording ? 'approve-term-blocked' : undefined}
+                    data-testid="approve-term"
+                  >
+                    Approve
+                  </Button>
+                  {ownWording && (
+                    <Typography
+                      id="approve-term-blocked"
+                      variant="caption"
+                      color="textSecondary"
+                      data-testid="approve-term-blocked"
+                    >
+                      Another steward must approve: you wrote this version
+                    </Typography>
+                  )}
+                </Box>
               )}
               {permissions.includes('catalog.edit') && (
                 <>

@@ -33,6 +33,7 @@ import { AssetIcon } from '../AssetIcon';
 import { typeTitles } from '../format';
 import { LabelChips } from '../LabelChip';
 import { BulkEditDialog } from './BulkEditDialog';
+import { dataSourceNameMap, unnamedDataSources } from './dataSourceNames';
 import { SensitivityChip } from './SensitivityChip';
 
 const PAGE_SIZE = 25;
@@ -93,6 +94,8 @@ function plainSnippet(markdown: string | null): string {
 
 function ResultRow(props: {
   asset: AssetSummary;
+  /** The name of the asset's data source, when known. */
+  dataSourceName: string | undefined;
   selected: boolean;
   selectable: boolean;
   onToggle: () => void;
@@ -119,7 +122,10 @@ function ResultRow(props: {
               {asset.name}
             </Link>
             <div className={classes.secondary}>
-              {typeTitles[asset.type]} · {asset.qualifiedName} · {asset.dataSourceId}
+              {typeTitles[asset.type]} · {asset.qualifiedName} ·{' '}
+              <span title={asset.dataSourceId} data-testid="result-datasource">
+                {props.dataSourceName ?? asset.dataSourceId}
+              </span>
             </div>
             {asset.description && (
               <div className={classes.description}>{plainSnippet(asset.description)}</div>
@@ -214,6 +220,27 @@ export function CatalogSearchPage() {
   };
 
   const items = [...(results.value?.items ?? []), ...more];
+  // Results carry the id of their data source: the facet titles name most of them, the
+  // data sources' catalog assets (read once, when needed) the others.
+  const [listSources, setListSources] = useState(false);
+  const sources = useAsyncResource(
+    signal =>
+      listSources
+        ? client.listAssets({ type: ['datasource'], status: 'all', limit: 500 }, signal)
+        : Promise.resolve(undefined),
+    [client, listSources],
+  );
+  const dataSourceNames = useMemo(
+    () => dataSourceNameMap(results.value?.facets.dataSourceId, sources.value?.items),
+    [results.value, sources.value],
+  );
+  const unnamed = unnamedDataSources(
+    [...items.map(i => i.dataSourceId), ...(filters.dataSourceId ?? [])],
+    dataSourceNames,
+  ).length;
+  useEffect(() => {
+    if (unnamed > 0 && results.value) setListSources(true);
+  }, [unnamed, results.value]);
   const toggle = (ref: string) =>
     setSelected(previous => {
       const next = new Set(previous);
@@ -252,7 +279,9 @@ export function CatalogSearchPage() {
                         <span className={classes.facetLabel}>
                           {facet === 'type'
                             ? (typeTitles[v.value as keyof typeof typeTitles] ?? v.value)
-                            : (v.title ?? v.value)}
+                            : facet === 'dataSourceId'
+                              ? (dataSourceNames.get(v.value) ?? v.title ?? v.value)
+                              : (v.title ?? v.value)}
                         </span>
                         <span className={classes.count} data-testid="facet-count">
                           {results.value?.facetsApproximate ? '~' : ''}
@@ -302,8 +331,11 @@ export function CatalogSearchPage() {
                 color="primary"
                 variant="outlined"
                 label={`${facetTitles[facet]}: ${
-                  results.value?.facets[facet]?.find(v => v.value === value)?.title ?? value
+                  (facet === 'dataSourceId' ? dataSourceNames.get(value) : undefined) ??
+                  results.value?.facets[facet]?.find(v => v.value === value)?.title ??
+                  value
                 }`}
+                data-testid="active-filter"
                 onDelete={() => toggleFilter(facet, value)}
               />
             ))}
@@ -361,6 +393,7 @@ export function CatalogSearchPage() {
                   <ResultRow
                     key={asset.ref}
                     asset={asset}
+                    dataSourceName={dataSourceNames.get(asset.dataSourceId)}
                     selectable={canEdit}
                     selected={selected.has(asset.ref)}
                     onToggle={() => toggle(asset.ref)}
