@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHarness, results, type Harness } from '../__fixtures__/harness';
 
 const engineName = process.env.RACINE_TEST_DB ?? 'sqlite';
@@ -385,7 +385,14 @@ describe(`RunEngine on ${engineName}: persistence and queue integration`, () => 
       maxConcurrentRuns: 1,
       tasks: [{ key: 's', step: 'test.sleep', input: { ms: 300 } }],
     });
-    const ids = [await h.run(queued), await h.run(queued), await h.run(queued)];
+    // Created within one millisecond (the clock held still): they still start in order.
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    let ids: string[];
+    try {
+      ids = [await h.run(queued), await h.run(queued), await h.run(queued)];
+    } finally {
+      clock.mockRestore();
+    }
     expect((await h.view(ids[1])).status).toBe('QUEUED');
     expect((await h.view(ids[1])).tasks[0].state).toBe('QUEUED');
     const runs = [];

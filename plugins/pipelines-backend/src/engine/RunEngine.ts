@@ -147,6 +147,17 @@ type Claim =
       resumed: boolean;
     };
 
+let lastCreatedAt = 0;
+/**
+ * A run's creation time, strictly increasing within this process: queued runs start in
+ * creation order (`created_at`, then id), and two runs created in one millisecond would
+ * otherwise start in the order of their random ids.
+ */
+function creationTime(): number {
+  lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+  return lastCreatedAt;
+}
+
 const ACTIVE_TASK_STATES = ['QUEUED', 'PENDING', 'RUNNING', 'WAITING_FOR_RETRY'];
 /** Control steps that only compute: claimed, evaluated and ended in one transaction. */
 const INSTANT_STEPS = new Set(['core.condition', 'core.setValues', 'core.fail']);
@@ -253,7 +264,7 @@ export class RunEngine {
       const active = await tx.countActiveRuns(job.id);
       const queued = await tx.countRuns(job.id, ['QUEUED']);
       const hasSlot = active < def.definition.maxConcurrentRuns && queued === 0;
-      const now = Date.now();
+      const now = creationTime();
       const skipped = !hasSlot && !def.definition.queue.enabled;
       const row: RunRow = {
         id: crypto.randomUUID(),
