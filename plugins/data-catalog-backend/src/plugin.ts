@@ -217,7 +217,7 @@ export const dataCatalogPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         deps.search.register(createAssetSearchProvider(searchService, access, catalog));
-        deps.search.register(createGlossarySearchProvider(glossary, deps.permissions));
+        deps.search.register(createGlossarySearchProvider(glossary));
         // Search, curation and the glossary.
         deps.routes.register([...searchRoutes, ...curationRoutes, ...glossaryRoutes]);
         deps.httpRouter.use(

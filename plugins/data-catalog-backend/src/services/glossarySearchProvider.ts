@@ -1,6 +1,5 @@
-import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { stringifyRef } from '@racine/kernel-common';
-import { isGranted, type SearchProvider } from '@racine/kernel-node';
+import type { SearchProvider } from '@racine/kernel-node';
 import { catalogViewPermission, type GlossaryTerm } from '@racine/plugin-data-catalog-common';
 import type { KnexGlossaryStore } from '../database/GlossaryStore';
 import { markdownToText, truncateText } from './markdownToText';
@@ -22,18 +21,15 @@ export function glossaryTermPagePath(id: string): string {
  */
 export function createGlossarySearchProvider(
   glossary: Pick<KnexGlossaryStore, 'search'>,
-  permissions: PermissionsService,
 ): SearchProvider {
   return {
     id: 'data-catalog.glossary',
     types: [GLOSSARY_TERM_HIT_TYPE],
     permission: catalogViewPermission,
-    async search({ query, types, limit, credentials }) {
+    // The kernel asks only callers granted `permission`, and only for searches of its types.
+    async search({ query, limit }) {
       const q = query.trim().toLowerCase().replace(/\s+/g, ' ');
       if (!q) return [];
-      if (types.length > 0 && !types.includes(GLOSSARY_TERM_HIT_TYPE)) return [];
-      // The kernel checks `permission` too; the provider does not rely on it.
-      if (!(await isGranted(permissions, credentials, catalogViewPermission))) return [];
       const terms = await glossary.search(q, limit);
       return terms.map(term => {
         const { score, synonym } = rank(term, q);
