@@ -157,20 +157,29 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
   }
 
   /**
-   * Catalog assets among `refs` the scope hides. Refs the catalog does not hold (yet) are
-   * named by an edge only and carry no governed content.
+   * Which of `refs` are catalog assets (`known`), and which of those the scope hides. Refs
+   * the catalog does not hold (yet) are named by an edge only and carry no governed content.
    */
-  async function hiddenAmong(scope: AccessScope, refs: string[]): Promise<Set<string>> {
+  async function visibility(
+    scope: AccessScope,
+    refs: string[],
+  ): Promise<{ known: Set<string>; hidden: Set<string> }> {
     const assets = await catalog.getAssets(refs);
     const visible = new Set((await scope.visible(assets)).map(a => a.ref));
-    return new Set(assets.filter(a => !visible.has(a.ref)).map(a => a.ref));
+    return {
+      known: new Set(assets.map(a => a.ref)),
+      hidden: new Set(assets.filter(a => !visible.has(a.ref)).map(a => a.ref)),
+    };
   }
 
-  /** 404 for a ref that is no catalog asset, when no lineage edge names it either. */
-  async function requireKnown(ref: string, namedByAnEdge: boolean): Promise<void> {
-    if (namedByAnEdge) return;
-    const [asset] = await catalog.getAssets([ref]);
-    if (!asset) throw new NotFoundError(`Asset ${ref} does not exist`);
+  /** 404 for a ref the caller may not see, or that is no catalog asset and no edge names. */
+  function requireVisible(
+    { known, hidden }: { known: Set<string>; hidden: Set<string> },
+    ref: string,
+    namedByAnEdge: boolean,
+  ): void {
+    if (hidden.has(ref) || !(known.has(ref) || namedByAnEdge))
+      throw new NotFoundError(`Asset ${ref} does not exist`);
   }
 
   async function callerWith(
@@ -217,12 +226,12 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
       includeColumns: query.columns,
       limit: query.limit,
     });
-    const hidden = await hiddenAmong(
+    const seen = await visibility(
       scope,
       graph.nodes.map(n => n.ref),
     );
-    if (hidden.has(query.ref)) throw new NotFoundError(`Asset ${query.ref} does not exist`);
-    await requireKnown(query.ref, graph.edges.length > 0);
+    requireVisible(seen, query.ref, graph.edges.length > 0);
+    const { hidden } = seen;
     res.json({
       ...graph,
       nodes: graph.nodes.filter(n => !hidden.has(n.ref)),
@@ -234,9 +243,9 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
     const scope = await readerScope(req);
     const { ref } = parseInput(refQuery, req.query, 'query');
     const impact = await lineage.impact(ref);
-    const hidden = await hiddenAmong(scope, [ref, ...impact.assets.map(a => a.ref)]);
-    if (hidden.has(ref)) throw new NotFoundError(`Asset ${ref} does not exist`);
-    await requireKnown(ref, impact.assets.length > 0);
+    const seen = await visibility(scope, [ref, ...impact.assets.map(a => a.ref)]);
+    requireVisible(seen, ref, impact.assets.length > 0);
+    const { hidden } = seen;
     res.json({
       ...impact,
       assets: impact.assets.filter(a => !hidden.has(a.ref)),
@@ -256,13 +265,13 @@ export function createLineageRouter(options: LineageRouterOptions): express.Rout
       const columns = await catalog.listChildren(ref, { status: 'all', limit: 5000 });
       refs.push(...columns.items.map(c => c.ref));
     }
-    const hidden = await hiddenAmong(scope, refs);
-    if (hidden.has(ref)) throw new NotFoundError(`Asset ${ref} does not exist`);
+    const seen = await visibility(scope, refs);
     // Labels are an asset's only.
-    await requireKnown(ref, false);
+    requireVisible(seen, ref, false);
+    const { hidden } = seen;
     const items = await propagation.propagatedLabels(refs.filter(r => !hidden.has(r)));
     // The path may cross assets the caller may not see: those hops are left out.
-    const pathHidden = await hiddenAmong(scope, [...new Set(items.flatMap(i => i.path))]);
+    const pathHidden = (await visibility(scope, [...new Set(items.flatMap(i => i.path))])).hidden;
     const body: PropagatedLabelsResponse = {
       items: items.map(i => ({
         ...i,
