@@ -150,6 +150,8 @@ export function CatalogHomePage() {
   );
   const labelOptions = labels.value?.map(v => v.value) ?? [];
   const labelCounts = new Map(labels.value?.map(v => [v.value, v.count]));
+  // Close real ids for a label that matches nothing (shown only then).
+  const suggested = label ? labelSuggestions(label, labelOptions) : [];
   const searching = Boolean(q || label);
   const found = useAsyncResource(
     signal =>
@@ -293,12 +295,12 @@ export function CatalogHomePage() {
             {!found.loading && found.value?.items.length === 0 && (
               <Box className={classes.empty} data-testid="catalog-no-match">
                 <Typography color="textSecondary">Nothing in the catalog matches.</Typography>
-                {label && labelSuggestions(label, labelOptions).length > 0 && (
+                {suggested.length > 0 && (
                   <Box className={classes.suggestions} data-testid="label-suggestions">
                     <Typography variant="body2" color="textSecondary">
                       No label is named “{label}”. Did you mean
                     </Typography>
-                    {labelSuggestions(label, labelOptions).map(id => (
+                    {suggested.map(id => (
                       <Button
                         key={id}
                         size="small"
